@@ -1,0 +1,92 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+/**
+ * Every option Bulwark reads, with its default and its documentation. `docs/config.md` is generated
+ * from this schema (see `bulwark config --markdown`) and a test fails when the two disagree.
+ */
+const Int = (def: number, description: string, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  Type.Integer({ default: def, minimum: min, maximum: max, description });
+
+export const ConfigSchema = Type.Object(
+  {
+    dataDir: Type.String({
+      default: '.bulwark',
+      minLength: 1,
+      description: 'Directory for everything Bulwark keeps: the embedded database, the JWT secret, reports.',
+    }),
+    http: Type.Object(
+      {
+        host: Type.String({ default: '127.0.0.1', minLength: 1, description: 'Address the API listens on.' }),
+        port: Int(3000, 'Port of the Conduit API.', 0, 65535),
+        bodyLimitBytes: Int(1_048_576, 'Largest request body accepted; larger bodies get 413.', 1024),
+        requestTimeoutMs: Int(30_000, 'A request still running after this long is answered 503.', 100),
+        shutdownGraceMs: Int(10_000, 'How long a worker drains in-flight requests on SIGTERM.', 0),
+      },
+      { additionalProperties: false },
+    ),
+    workers: Int(0, 'HTTP worker processes; 0 means one per CPU core.', 0, 256),
+    database: Type.Object(
+      {
+        url: Type.String({
+          default: '',
+          description: 'PostgreSQL connection URL. Empty: start the embedded server under dataDir.',
+        }),
+        embeddedPort: Int(54320, 'Port of the embedded PostgreSQL (never 5432, to stay clear of a system one).', 1024, 65535),
+        poolMax: Int(0, 'Connections per worker; 0 divides 2 x DB cores + 1 among the workers.', 0, 1000),
+        statementTimeoutMs: Int(5_000, 'Server-side statement_timeout for API queries.', 0),
+      },
+      { additionalProperties: false },
+    ),
+    auth: Type.Object(
+      {
+        jwtSecret: Type.String({
+          default: '',
+          description: 'HMAC secret for tokens. Empty: generated once and kept in dataDir/jwt-secret.',
+        }),
+        tokenTtlSeconds: Int(86_400, 'Lifetime of an issued token.', 60),
+      },
+      { additionalProperties: false },
+    ),
+    api: Type.Object(
+      {
+        defaultLimit: Int(20, 'Page size when a list request gives no limit.', 1, 100),
+        maxLimit: Int(100, 'Largest accepted `limit`; larger values get 422.', 1, 1000),
+        maxOffset: Int(1_000_000, 'Largest accepted `offset`; larger values get 422.', 0),
+      },
+      { additionalProperties: false },
+    ),
+    seed: Type.Object(
+      {
+        onFirstStart: Type.Boolean({ default: true, description: 'Load the demo dataset when the database is empty.' }),
+        users: Int(10_000, 'Demo users.', 1),
+        articles: Int(100_000, 'Demo articles.', 1),
+        follows: Int(100_000, 'Demo follow edges.', 0),
+        favorites: Int(500_000, 'Demo favorites.', 0),
+        comments: Int(200_000, 'Demo comments.', 0),
+        tags: Int(1_000, 'Demo tags.', 1),
+      },
+      { additionalProperties: false },
+    ),
+    log: Type.Object(
+      {
+        level: Type.Union(
+          ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+          { default: 'info', description: 'pino log level.' },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+
+/** Environment variables with conventional names; every other option is `BULWARK_<PATH>`. */
+export const ENV_ALIASES: Record<string, string> = {
+  DATABASE_URL: 'database.url',
+  PORT: 'http.port',
+  HOST: 'http.host',
+  JWT_SECRET: 'auth.jwtSecret',
+  LOG_LEVEL: 'log.level',
+};

@@ -1,0 +1,88 @@
+import pg from 'pg';
+import { BulwarkError } from '../errors/index.js';
+
+/** The part of a connection the service needs: one parameterised statement at a time. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/** The service's only way to the database. Later layers (guard, cache) wrap this same interface. */
+export interface Db extends Queryable {
+  /** Runs `fn` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  url: string;
+  max: number;
+  statementTimeoutMs: number;
+  applicationName?: string;
+  /** Called once per statement sent, with its text; tests count queries through it. */
+  onQuery?: (text: string) => void;
+}
+
+// Connection-level failures: the server is down, restarting or unreachable.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08006', '08001', '08003']);
+
+/** Turns driver failures that mean "try again later" into retryable 503s; anything else passes through. */
+export function translateDbError(err: unknown): unknown {
+  const e = err as { code?: string; message?: string };
+  if (e?.code === '57014') return new BulwarkError('DATA_ERR_QUERY_TIMEOUT', 'the database took too long', { cause: err });
+  if ((e?.code && UNAVAILABLE_CODES.has(e.code)) || /Connection terminated|timeout exceeded when trying to connect/i.test(e?.message ?? '')) {
+    return new BulwarkError('DATA_ERR_UNAVAILABLE', 'the database is unavailable', { cause: err });
+  }
+  return err;
+}
+
+/** A `Db` over a plain `pg.Pool`. */
+export function createDb(options: DbOptions): Db {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.max,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: options.applicationName ?? 'bulwark',
+    statement_timeout: options.statementTimeoutMs || undefined,
+  });
+  // An idle client that loses its server (restart, failover) emits 'error'; without a listener the
+  // process would crash. The pool discards that client and opens a new one on the next checkout.
+  pool.on('error', () => {});
+
+  const run = async <R extends pg.QueryResultRow>(q: Queryable, text: string, values?: unknown[]) => {
+    options.onQuery?.(text);
+    try {
+      return await q.query<R>(text, values);
+    } catch (err) {
+      throw translateDbError(err);
+    }
+  };
+
+  return {
+    query: (text, values) => run(pool, text, values),
+    async transaction(fn) {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        throw translateDbError(err);
+      }
+      const tx: Queryable = { query: (text, values) => run(client, text, values) };
+      try {
+        await client.query('BEGIN');
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        client.release();
+        return result;
+      } catch (err) {
+        // A failed ROLLBACK means the connection is broken: destroy it instead of reusing it.
+        await client.query('ROLLBACK').then(
+          () => client.release(),
+          (rollbackErr: Error) => client.release(rollbackErr),
+        );
+        throw translateDbError(err);
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,3 @@
+export { createDb, type Db, type DbOptions, type Queryable, translateDbError } from './db.js';
+export { listMigrations, type MigrateResult, migrate } from './migrate.js';
+export { type EmbeddedPostgresOptions, type RunningPostgres, startEmbeddedPostgres } from './postgres-embedded.js';

@@ -1,0 +1,1 @@
+export { BulwarkError, ERRORS, type ErrorCode, type FieldErrors } from './registry.js';

@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from '../config/index.js';
+import type { Db } from '../data/index.js';
+import { registerConduit } from '../service/index.js';
+import { installErrorHandler } from './error-handler.js';
+import { registerHealth } from './health.js';
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  db: Db;
+  jwtSecret: string;
+  /** pino options or `false`; tests pass `false`. */
+  logger?: boolean | object;
+}
+
+/** Assembles one worker's HTTP server: error handling, health, then the Conduit API under `/api`. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.log.level, redact: ['req.headers.authorization'] },
+    bodyLimit: config.http.bodyLimitBytes,
+    requestTimeout: config.http.requestTimeoutMs,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  installErrorHandler(app);
+  registerHealth(app, deps.db);
+  await app.register((api, _opts, done) => {
+    registerConduit(api, { db: deps.db, config, jwtSecret: deps.jwtSecret });
+    done();
+  }, { prefix: '/api' });
+  return app;
+}

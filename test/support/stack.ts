@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { type Config, loadConfig } from '../../src/config/index.js';
+import { createDb, type Db, migrate, startEmbeddedPostgres } from '../../src/data/index.js';
+import { buildApp } from '../../src/http/index.js';
+
+/** A port that was free a moment ago on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestDatabase {
+  url: string;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** A real, empty, migrated PostgreSQL in a temporary directory; removed on stop. */
+export async function startTestDatabase(): Promise<TestDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-test-'));
+  const pgServer = await startEmbeddedPostgres({ dir: join(dir, 'pg'), port: await freePort(), database: 'conduit' });
+  const client = new pg.Client(pgServer.url);
+  await client.connect();
+  try {
+    await migrate(client);
+  } finally {
+    await client.end();
+  }
+  return {
+    url: pgServer.url,
+    dir,
+    async stop() {
+      await pgServer.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Test configuration: defaults with overrides, validated like the real thing. */
+export function testConfig(flags: Record<string, string> = {}): Readonly<Config> {
+  const result = loadConfig({ env: {}, flags: { 'log.level': 'silent', ...flags }, file: undefined });
+  if (!result.ok) throw new Error(result.problems.join('\n'));
+  return result.config;
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: Db;
+  baseUrl: string;
+  queries: string[];
+  close(): Promise<void>;
+}
+
+/** The API in this process on a random port, over `url`; `queries` records every statement sent. */
+export async function startTestApp(url: string, flags: Record<string, string> = {}): Promise<TestApp> {
+  const config = testConfig(flags);
+  const queries: string[] = [];
+  const db = createDb({ url, max: 5, statementTimeoutMs: 5000, onQuery: (q) => queries.push(q) });
+  const app = await buildApp({ config, db, jwtSecret: 'test-secret-not-for-production', logger: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as { port: number };
+  return {
+    app,
+    db,
+    baseUrl: `http://127.0.0.1:${port}`,
+    queries,
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
