@@ -18,8 +18,8 @@ export interface DbOptions {
   max: number;
   statementTimeoutMs: number;
   applicationName?: string;
-  /** Called once per statement sent, with its text; tests count queries through it. */
-  onQuery?: (text: string) => void;
+  /** Called once per statement sent, with its text and values; tests count and EXPLAIN through it. */
+  onQuery?: (text: string, values: readonly unknown[] | undefined) => void;
 }
 
 // Connection-level failures: the server is down, restarting or unreachable.
@@ -50,7 +50,7 @@ export function createDb(options: DbOptions): Db {
   pool.on('error', () => {});
 
   const run = async <R extends pg.QueryResultRow>(q: Queryable, text: string, values?: unknown[]) => {
-    options.onQuery?.(text);
+    options.onQuery?.(text, values);
     try {
       return await q.query<R>(text, values);
     } catch (err) {

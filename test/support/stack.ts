@@ -58,15 +58,15 @@ export interface TestApp {
   app: FastifyInstance;
   db: Db;
   baseUrl: string;
-  queries: string[];
+  queries: { text: string; values: readonly unknown[] | undefined }[];
   close(): Promise<void>;
 }
 
 /** The API in this process on a random port, over `url`; `queries` records every statement sent. */
 export async function startTestApp(url: string, flags: Record<string, string> = {}): Promise<TestApp> {
   const config = testConfig(flags);
-  const queries: string[] = [];
-  const db = createDb({ url, max: 5, statementTimeoutMs: 5000, onQuery: (q) => queries.push(q) });
+  const queries: TestApp['queries'] = [];
+  const db = createDb({ url, max: 5, statementTimeoutMs: 5000, onQuery: (text, values) => queries.push({ text, values }) });
   const app = await buildApp({ config, db, jwtSecret: 'test-secret-not-for-production', logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
