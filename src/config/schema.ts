@@ -22,7 +22,7 @@ export const ConfigSchema = Type.Object(
         requestTimeoutMs: Int(30_000, 'A request still running after this long is answered 503.', 100),
         shutdownGraceMs: Int(10_000, 'How long a worker drains in-flight requests on SIGTERM.', 0),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, default: {} },
     ),
     workers: Int(0, 'HTTP worker processes; 0 means one per CPU core.', 0, 256),
     database: Type.Object(
@@ -31,11 +31,16 @@ export const ConfigSchema = Type.Object(
           default: '',
           description: 'PostgreSQL connection URL. Empty: start the embedded server under dataDir.',
         }),
-        embeddedPort: Int(54320, 'Port of the embedded PostgreSQL (never 5432, to stay clear of a system one).', 1024, 65535),
+        embeddedPort: Int(
+          54320,
+          'Port of the embedded PostgreSQL (never 5432, to stay clear of a system one).',
+          1024,
+          65535,
+        ),
         poolMax: Int(0, 'Connections per worker; 0 divides 2 x DB cores + 1 among the workers.', 0, 1000),
         statementTimeoutMs: Int(5_000, 'Server-side statement_timeout for API queries.', 0),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, default: {} },
     ),
     auth: Type.Object(
       {
@@ -45,7 +50,7 @@ export const ConfigSchema = Type.Object(
         }),
         tokenTtlSeconds: Int(86_400, 'Lifetime of an issued token.', 60),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, default: {} },
     ),
     api: Type.Object(
       {
@@ -53,11 +58,14 @@ export const ConfigSchema = Type.Object(
         maxLimit: Int(100, 'Largest accepted `limit`; larger values get 422.', 1, 1000),
         maxOffset: Int(1_000_000, 'Largest accepted `offset`; larger values get 422.', 0),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, default: {} },
     ),
     seed: Type.Object(
       {
-        onFirstStart: Type.Boolean({ default: true, description: 'Load the demo dataset when the database is empty.' }),
+        onFirstStart: Type.Boolean({
+          default: true,
+          description: 'Load the demo dataset when the database is empty.',
+        }),
         users: Int(10_000, 'Demo users.', 1),
         articles: Int(100_000, 'Demo articles.', 1),
         follows: Int(100_000, 'Demo follow edges.', 0),
@@ -65,7 +73,7 @@ export const ConfigSchema = Type.Object(
         comments: Int(200_000, 'Demo comments.', 0),
         tags: Int(1_000, 'Demo tags.', 1),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, default: {} },
     ),
     log: Type.Object(
       {
@@ -74,10 +82,10 @@ export const ConfigSchema = Type.Object(
           { default: 'info', description: 'pino log level.' },
         ),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, default: {} },
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: {} },
 );
 
 export type Config = Static<typeof ConfigSchema>;

@@ -3,7 +3,10 @@ import { BulwarkError } from '../errors/index.js';
 
 /** The part of a connection the service needs: one parameterised statement at a time. */
 export interface Queryable {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>>;
 }
 
 /** The service's only way to the database. Later layers (guard, cache) wrap this same interface. */
@@ -23,13 +26,28 @@ export interface DbOptions {
 }
 
 // Connection-level failures: the server is down, restarting or unreachable.
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08006', '08001', '08003']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08006',
+  '08001',
+  '08003',
+]);
 
 /** Turns driver failures that mean "try again later" into retryable 503s; anything else passes through. */
 export function translateDbError(err: unknown): unknown {
   const e = err as { code?: string; message?: string };
-  if (e?.code === '57014') return new BulwarkError('DATA_ERR_QUERY_TIMEOUT', 'the database took too long', { cause: err });
-  if ((e?.code && UNAVAILABLE_CODES.has(e.code)) || /Connection terminated|timeout exceeded when trying to connect/i.test(e?.message ?? '')) {
+  if (e?.code === '57014')
+    return new BulwarkError('DATA_ERR_QUERY_TIMEOUT', 'the database took too long', { cause: err });
+  if (
+    (e?.code && UNAVAILABLE_CODES.has(e.code)) ||
+    /Connection terminated|timeout exceeded when trying to connect/i.test(e?.message ?? '')
+  ) {
     return new BulwarkError('DATA_ERR_UNAVAILABLE', 'the database is unavailable', { cause: err });
   }
   return err;

@@ -6,7 +6,7 @@ import type pg from 'pg';
 const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
 
 /** Any fixed 64-bit key: every process that migrates this database takes the same lock. */
-const MIGRATION_LOCK_KEY = 0x6275_6c77_6172_6b;
+const MIGRATION_LOCK_KEY = 0x6275_6c77; // "bulw"
 
 export interface Migration {
   version: number;

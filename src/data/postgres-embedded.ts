@@ -1,6 +1,15 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, chownSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chownSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { arch, platform, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -43,7 +52,9 @@ async function binaries(): Promise<Binaries> {
     const { postgres, initdb } = (await import(pkg)) as Binaries;
     return { postgres, initdb };
   } catch {
-    throw new Error(`no PostgreSQL binaries for ${platform()}-${arch()}: the package ${pkg} is not installed`);
+    throw new Error(
+      `no PostgreSQL binaries for ${platform()}-${arch()}: the package ${pkg} is not installed`,
+    );
   }
 }
 
@@ -62,7 +73,14 @@ function runAs(dir: string): RunAs {
   try {
     id('-u');
   } catch {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
+    execFileSync('useradd', [
+      '--system',
+      '--user-group',
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      'postgres',
+    ]);
   }
   const ids = { uid: id('-u'), gid: id('-g') };
   // Every ancestor must be traversable by that user, or initdb fails with a bare "permission denied".
@@ -104,7 +122,14 @@ async function initdb(bin: Binaries, dir: string, password: string, ids: RunAs, 
   try {
     await run(
       bin.initdb,
-      [`--pgdata=${dir}`, '--auth=scram-sha-256', `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-locale'],
+      [
+        `--pgdata=${dir}`,
+        '--auth=scram-sha-256',
+        `--username=${SUPERUSER}`,
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--no-locale',
+      ],
       ids,
       onLog,
     );
@@ -125,7 +150,9 @@ function run(file: string, args: string[], ids: RunAs, onLog: (l: string) => voi
     child.stderr.on('data', collect);
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolvePromise() : reject(new Error(`${file} exited with ${code}: ${output.slice(-2000)}`)),
+      code === 0
+        ? resolvePromise()
+        : reject(new Error(`${file} exited with ${code}: ${output.slice(-2000)}`)),
     );
   });
 }
@@ -166,7 +193,10 @@ async function waitUntilReady(url: string, child: ChildProcess, exited: () => st
       await client.end().catch(() => {});
       const code = (err as { code?: string }).code;
       // 57P03: "the database system is starting up"; ECONNREFUSED: not listening yet.
-      if (Date.now() > deadline) throw new Error(`PostgreSQL did not accept connections within 60 s (pid ${child.pid}): ${(err as Error).message}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `PostgreSQL did not accept connections within 60 s (pid ${child.pid}): ${(err as Error).message}`,
+        );
       if (code !== '57P03' && code !== 'ECONNREFUSED' && code !== '3D000') throw err;
       await sleep(50);
     }
@@ -200,7 +230,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
   const args = ['-D', dir, '-p', String(options.port)];
   for (const [k, v] of Object.entries(settings)) args.push('-c', `${k}=${v}`);
-  const child = spawn(bin.postgres, args, { ...ids, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in the terminal signals the whole foreground group, and the
+  // database must outlive the workers' drain; the supervisor stops it last.
+  const child = spawn(bin.postgres, args, { ...ids, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let exitReason: string | null = null;
   let lastOutput = '';
   const exited = new Promise<void>((r) =>
@@ -230,7 +262,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const admin = new pg.Client({ connectionString: `${base}/postgres` });
     await admin.connect();
     try {
-      const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
+      const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+        options.database,
+      ]);
       if (rowCount === 0) await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(options.database)}`);
     } finally {
       await admin.end();

@@ -3,16 +3,28 @@
  * lists the same codes and a test fails when the two disagree.
  */
 export const ERRORS = {
-  HTTP_ERR_VALIDATION: { status: 422, retryable: false, summary: 'The request body, query or path is invalid.' },
+  HTTP_ERR_VALIDATION: {
+    status: 422,
+    retryable: false,
+    summary: 'The request body, query or path is invalid.',
+  },
   HTTP_ERR_MALFORMED_JSON: { status: 400, retryable: false, summary: 'The request body is not valid JSON.' },
   HTTP_ERR_UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     retryable: false,
     summary: 'The request body is not application/json.',
   },
-  HTTP_ERR_BODY_TOO_LARGE: { status: 413, retryable: false, summary: 'The request body exceeds http.bodyLimitBytes.' },
+  HTTP_ERR_BODY_TOO_LARGE: {
+    status: 413,
+    retryable: false,
+    summary: 'The request body exceeds http.bodyLimitBytes.',
+  },
   HTTP_ERR_NOT_FOUND: { status: 404, retryable: false, summary: 'No route or resource at this path.' },
-  HTTP_ERR_METHOD_NOT_ALLOWED: { status: 405, retryable: false, summary: 'The route exists but not with this method.' },
+  HTTP_ERR_METHOD_NOT_ALLOWED: {
+    status: 405,
+    retryable: false,
+    summary: 'The route exists but not with this method.',
+  },
   HTTP_ERR_TIMEOUT: { status: 503, retryable: true, summary: 'The request ran past its deadline.' },
   HTTP_ERR_SHUTTING_DOWN: { status: 503, retryable: true, summary: 'The worker is draining for shutdown.' },
   HTTP_ERR_INTERNAL: {
@@ -20,8 +32,16 @@ export const ERRORS = {
     retryable: true,
     summary: 'An unexpected failure; the log holds the detail under the request id.',
   },
-  AUTH_ERR_MISSING_TOKEN: { status: 401, retryable: false, summary: 'The route needs a token and none was sent.' },
-  AUTH_ERR_INVALID_TOKEN: { status: 401, retryable: false, summary: 'The token is malformed, forged or expired.' },
+  AUTH_ERR_MISSING_TOKEN: {
+    status: 401,
+    retryable: false,
+    summary: 'The route needs a token and none was sent.',
+  },
+  AUTH_ERR_INVALID_TOKEN: {
+    status: 401,
+    retryable: false,
+    summary: 'The token is malformed, forged or expired.',
+  },
   AUTH_ERR_BAD_CREDENTIALS: { status: 401, retryable: false, summary: 'Email or password is wrong.' },
   AUTH_ERR_FORBIDDEN: { status: 403, retryable: false, summary: 'The resource belongs to another user.' },
   SERVICE_ERR_CONFLICT: {
@@ -29,9 +49,21 @@ export const ERRORS = {
     retryable: false,
     summary: 'A unique field (username, email) is already taken.',
   },
-  DATA_ERR_UNAVAILABLE: { status: 503, retryable: true, summary: 'The database cannot be reached right now.' },
-  DATA_ERR_QUERY_TIMEOUT: { status: 503, retryable: true, summary: 'A query ran past its statement timeout.' },
-  CONFIG_ERR_INVALID: { status: 0, retryable: false, summary: 'The configuration has problems; start-up stops.' },
+  DATA_ERR_UNAVAILABLE: {
+    status: 503,
+    retryable: true,
+    summary: 'The database cannot be reached right now.',
+  },
+  DATA_ERR_QUERY_TIMEOUT: {
+    status: 503,
+    retryable: true,
+    summary: 'A query ran past its statement timeout.',
+  },
+  CONFIG_ERR_INVALID: {
+    status: 0,
+    retryable: false,
+    summary: 'The configuration has problems; start-up stops.',
+  },
   DATA_ERR_EMBEDDED_START: {
     status: 0,
     retryable: false,

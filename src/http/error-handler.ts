@@ -13,9 +13,10 @@ function validationFields(error: FastifyError): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
   for (const v of error.validation ?? []) {
     const missing = (v.params as { missingProperty?: string }).missingProperty;
-    const path = missing ?? v.instancePath.split('/').filter(Boolean).pop() ?? error.validationContext ?? 'body';
+    const path =
+      missing ?? v.instancePath.split('/').filter(Boolean).pop() ?? error.validationContext ?? 'body';
     const message = missing ? "can't be blank" : (v.message ?? 'is invalid');
-    (fields[path] ??= []).push(message);
+    fields[path] = [...(fields[path] ?? []), message];
   }
   return Object.keys(fields).length > 0 ? fields : { body: [error.message] };
 }
@@ -39,18 +40,36 @@ export function installErrorHandler(app: FastifyInstance): void {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return send(reply, 'HTTP_ERR_BODY_TOO_LARGE', { body: ['is too large'] }, request.id);
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return send(reply, 'HTTP_ERR_UNSUPPORTED_MEDIA_TYPE', { body: ['must be application/json'] }, request.id);
+        return send(
+          reply,
+          'HTTP_ERR_UNSUPPORTED_MEDIA_TYPE',
+          { body: ['must be application/json'] },
+          request.id,
+        );
     }
     // secure-json-parse rejects __proto__ and constructor.prototype keys as a 400.
-    if (fe.statusCode === 400) return send(reply, 'HTTP_ERR_MALFORMED_JSON', { body: [fe.message] }, request.id);
+    if (fe.statusCode === 400)
+      return send(reply, 'HTTP_ERR_MALFORMED_JSON', { body: [fe.message] }, request.id);
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return reply.status(fe.statusCode).send({ errors: { body: [fe.message] }, code: fe.code, requestId: request.id });
+      return reply
+        .status(fe.statusCode)
+        .send({ errors: { body: [fe.message] }, code: fe.code, requestId: request.id });
     }
     request.log.error({ err: error }, 'unexpected failure');
-    return send(reply, 'HTTP_ERR_INTERNAL', { body: [`internal error, request id ${request.id}`] }, request.id);
+    return send(
+      reply,
+      'HTTP_ERR_INTERNAL',
+      { body: [`internal error, request id ${request.id}`] },
+      request.id,
+    );
   });
 
   app.setNotFoundHandler((request, reply) =>
-    send(reply, 'HTTP_ERR_NOT_FOUND', { body: [`no route for ${request.method} ${request.url.split('?')[0]}`] }, request.id),
+    send(
+      reply,
+      'HTTP_ERR_NOT_FOUND',
+      { body: [`no route for ${request.method} ${request.url.split('?')[0]}`] },
+      request.id,
+    ),
   );
 }

@@ -9,7 +9,10 @@ export function registerHealth(app: FastifyInstance, db: Db): void {
       await db.query('SELECT 1');
       return { status: 'ok', database: 'ok' };
     } catch {
-      return reply.status(503).header('retry-after', '1').send({ status: 'unavailable', database: 'unreachable' });
+      return reply
+        .status(503)
+        .header('retry-after', '1')
+        .send({ status: 'unavailable', database: 'unreachable' });
     }
   });
 }

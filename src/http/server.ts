@@ -31,9 +31,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installErrorHandler(app);
   registerHealth(app, deps.db);
-  await app.register((api, _opts, done) => {
-    registerConduit(api, { db: deps.db, config, jwtSecret: deps.jwtSecret });
-    done();
-  }, { prefix: '/api' });
+  await app.register(
+    (api, _opts, done) => {
+      registerConduit(api, { db: deps.db, config, jwtSecret: deps.jwtSecret });
+      done();
+    },
+    { prefix: '/api' },
+  );
   return app;
 }

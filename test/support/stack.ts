@@ -29,7 +29,11 @@ export interface TestDatabase {
 /** A real, empty, migrated PostgreSQL in a temporary directory; removed on stop. */
 export async function startTestDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-test-'));
-  const pgServer = await startEmbeddedPostgres({ dir: join(dir, 'pg'), port: await freePort(), database: 'conduit' });
+  const pgServer = await startEmbeddedPostgres({
+    dir: join(dir, 'pg'),
+    port: await freePort(),
+    database: 'conduit',
+  });
   const client = new pg.Client(pgServer.url);
   await client.connect();
   try {
@@ -66,7 +70,12 @@ export interface TestApp {
 export async function startTestApp(url: string, flags: Record<string, string> = {}): Promise<TestApp> {
   const config = testConfig(flags);
   const queries: TestApp['queries'] = [];
-  const db = createDb({ url, max: 5, statementTimeoutMs: 5000, onQuery: (text, values) => queries.push({ text, values }) });
+  const db = createDb({
+    url,
+    max: 5,
+    statementTimeoutMs: 5000,
+    onQuery: (text, values) => queries.push({ text, values }),
+  });
   const app = await buildApp({ config, db, jwtSecret: 'test-secret-not-for-production', logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };

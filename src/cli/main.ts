@@ -1,0 +1,57 @@
+import cluster from 'node:cluster';
+import { EXIT, fail } from './exit.js';
+
+const COMMANDS: Record<
+  string,
+  { summary: string; load: () => Promise<(argv: string[]) => Promise<number>> }
+> = {
+  start: {
+    summary: 'start the stack: database, migrations, demo data on first start, HTTP workers',
+    load: async () => (await import('./commands/start.js')).startCommand,
+  },
+  config: {
+    summary: 'print the effective configuration (--markdown: the option reference)',
+    load: async () => (await import('./commands/config.js')).configCommand,
+  },
+  migrate: {
+    summary: 'apply pending database migrations and exit',
+    load: async () => (await import('./commands/migrate.js')).migrateCommand,
+  },
+  seed: {
+    summary: 'load the demo dataset (--users N --articles N ... --force)',
+    load: async () => (await import('./commands/seed.js')).seedCommand,
+  },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`);
+  return `usage: bulwark <command> [--option value ...]\n\ncommands:\n${lines.join('\n')}\n\nOptions are the dotted names of \`bulwark config\`, e.g. --http.port 3001 --workers 2.\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (cluster.isWorker) {
+    const { runWorker } = await import('../scale/index.js');
+    await runWorker();
+    return -1; // keep running; the worker exits by itself on shutdown
+  }
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(usage());
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`bulwark: unknown command "${name}"\n\n${usage()}`);
+    return EXIT.usage;
+  }
+  return (await command.load())(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.exitCode = fail(err);
+  },
+);

@@ -1,0 +1,3 @@
+export { poolSizePerWorker } from './pool-size.js';
+export { runSupervisor, type SupervisorHandle } from './supervisor.js';
+export { runWorker } from './worker.js';

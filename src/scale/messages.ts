@@ -1,0 +1,19 @@
+import type { Config } from '../config/index.js';
+
+/** What the supervisor hands a worker at fork time (in its environment, never on a command line). */
+export interface WorkerBoot {
+  config: Config;
+  databaseUrl: string;
+  jwtSecret: string;
+  poolMax: number;
+}
+
+export const WORKER_BOOT_ENV = 'BULWARK_WORKER_BOOT';
+
+/** Supervisor → worker. */
+export type SupervisorMessage = { type: 'shutdown' };
+
+/** Worker → supervisor. */
+export type WorkerMessage =
+  | { type: 'ready'; pid: number; address: string }
+  | { type: 'drained'; pid: number };

@@ -1,0 +1,54 @@
+import cluster from 'node:cluster';
+import { pino } from 'pino';
+import { createDb } from '../data/index.js';
+import { buildApp } from '../http/index.js';
+import { type SupervisorMessage, WORKER_BOOT_ENV, type WorkerBoot, type WorkerMessage } from './messages.js';
+
+/**
+ * One HTTP worker: a Fastify server over its share of the connection budget. It stops only when
+ * the supervisor says so or disappears, draining in-flight requests first.
+ */
+export async function runWorker(): Promise<void> {
+  const raw = process.env[WORKER_BOOT_ENV];
+  if (!raw) throw new Error(`${WORKER_BOOT_ENV} is missing: workers are started by the supervisor`);
+  delete process.env[WORKER_BOOT_ENV];
+  const boot = JSON.parse(raw) as WorkerBoot;
+  const { config } = boot;
+  const log = pino({ level: config.log.level, base: { pid: process.pid, role: 'worker' } });
+
+  const db = createDb({
+    url: boot.databaseUrl,
+    max: boot.poolMax,
+    statementTimeoutMs: config.database.statementTimeoutMs,
+    applicationName: `bulwark-worker-${cluster.worker?.id ?? 0}`,
+  });
+  const app = await buildApp({ config, db, jwtSecret: boot.jwtSecret, logger: log });
+  const address = await app.listen({ host: config.http.host, port: config.http.port });
+
+  let stopping = false;
+  const drain = async () => {
+    if (stopping) return;
+    stopping = true;
+    const timer = setTimeout(() => {
+      log.warn('drain took longer than http.shutdownGraceMs; closing remaining connections');
+      app.server.closeAllConnections();
+    }, config.http.shutdownGraceMs);
+    timer.unref();
+    await app.close();
+    await db.close();
+    const message: WorkerMessage = { type: 'drained', pid: process.pid };
+    if (process.connected) process.send?.(message);
+    process.exit(0);
+  };
+  // A terminal's Ctrl-C reaches every process of the group; the supervisor orders the shutdown.
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => {});
+  process.on('message', (msg: SupervisorMessage) => {
+    if (msg?.type === 'shutdown') void drain();
+  });
+  // The supervisor is gone (even by SIGKILL): do not stay behind as an orphan.
+  process.on('disconnect', () => void drain());
+
+  const ready: WorkerMessage = { type: 'ready', pid: process.pid, address };
+  process.send?.(ready);
+}

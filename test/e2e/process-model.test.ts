@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { descendants, isAlive, type SpawnedStack, spawnStack } from '../support/spawn-stack.js';
+
+const stacks: SpawnedStack[] = [];
+after(() => {
+  for (const s of stacks) {
+    if (s.child.exitCode === null) s.child.kill('SIGKILL');
+    rmSync(s.dataDir, { recursive: true, force: true });
+  }
+});
+
+async function waitUntilGone(pids: number[], timeoutMs: number): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && pids.some(isAlive)) await sleep(50);
+  return pids.filter(isAlive);
+}
+
+test('the supervisor starts the database and the workers, replaces a dead worker, and on SIGTERM drains and leaves no process behind', async () => {
+  const stack = await spawnStack();
+  stacks.push(stack);
+  await stack.waitFor((l) => l.msg === 'bulwark is up');
+  const database = await stack.waitFor((l) => l.msg === 'database ready');
+  assert.equal(database.mode, 'embedded');
+  const workerPids = stack.logs.filter((l) => l.msg === 'worker listening').map((l) => Number(l.workerPid));
+  assert.equal(workerPids.length, 2);
+
+  const ready = await fetch(`${stack.baseUrl}/health/ready`);
+  assert.equal(ready.status, 200);
+  const tags = await fetch(`${stack.baseUrl}/api/tags`);
+  assert.equal(tags.status, 200);
+  assert.equal(((await tags.json()) as { tags: string[] }).tags.length > 0, true, 'the demo data was seeded');
+
+  // A worker that dies is replaced, and the API keeps answering.
+  process.kill(workerPids[0] as number, 'SIGKILL');
+  const replacement = await stack.waitFor(
+    (l) => l.msg === 'worker listening' && !workerPids.includes(Number(l.workerPid)),
+    20_000,
+  );
+  assert.ok(isAlive(Number(replacement.workerPid)));
+  assert.equal((await fetch(`${stack.baseUrl}/api/tags`)).status, 200);
+
+  const tree = descendants(stack.child.pid as number);
+  assert.ok(tree.length >= 3, `expected workers and PostgreSQL under the supervisor, saw ${tree.length}`);
+
+  // Requests in flight when SIGTERM arrives are answered, not cut.
+  const inFlight = Array.from({ length: 30 }, () =>
+    fetch(`${stack.baseUrl}/api/articles?limit=20`).then(
+      (r) => r.status,
+      (e: Error) => `error: ${e.message}`,
+    ),
+  );
+  await sleep(5);
+  stack.child.kill('SIGTERM');
+  const statuses = await Promise.all(inFlight);
+  for (const s of statuses) assert.ok(s === 200 || s === 503, `in-flight request ended with ${s}`);
+
+  const exit = await stack.exited;
+  assert.deepEqual(exit, { code: 0, signal: null });
+  assert.deepEqual(await waitUntilGone(tree, 10_000), [], 'no orphan process remains');
+  assert.ok(stack.logs.some((l) => l.msg === 'stopped'));
+});
+
+test('workers exit by themselves when the supervisor is killed, and the next start reclaims the database', async () => {
+  const first = await spawnStack();
+  stacks.push(first);
+  await first.waitFor((l) => l.msg === 'bulwark is up');
+  const workers = first.logs.filter((l) => l.msg === 'worker listening').map((l) => Number(l.workerPid));
+  first.child.kill('SIGKILL');
+  await first.exited;
+  assert.deepEqual(await waitUntilGone(workers, 15_000), [], 'workers noticed the supervisor is gone');
+
+  // The database of the killed supervisor is still running; a new start on the same data stops it
+  // and starts its own, with the data intact and no second seed.
+  const second = await spawnStack(['--dataDir', first.dataDir]);
+  stacks.push(second);
+  await second.waitFor((l) => l.msg === 'bulwark is up');
+  assert.equal(
+    second.logs.some((l) => l.msg === 'first start: loading the demo dataset'),
+    false,
+  );
+  assert.equal((await fetch(`${second.baseUrl}/api/tags`)).status, 200);
+  second.child.kill('SIGINT');
+  assert.deepEqual(await second.exited, { code: 0, signal: null });
+});
