@@ -12,7 +12,7 @@ test('docs/config.md lists exactly the options of the schema, with their default
 
 test('docs/errors.md lists exactly the codes of the registry, with their status and retryability', () => {
   const doc = readFileSync('docs/errors.md', 'utf8');
-  const rows = [...doc.matchAll(/^\| `([A-Z_]+)` \| (\d+|—) \| (yes|no) \|/gm)].map((m) => [
+  const rows = [...doc.matchAll(/^\|\s*`([A-Z_]+)`\s*\|\s*(\d+|—)\s*\|\s*(yes|no)\s*\|/gm)].map((m) => [
     m[1],
     m[2],
     m[3],
