@@ -19,7 +19,11 @@ export const ConfigSchema = Type.Object(
         host: Type.String({ default: '127.0.0.1', minLength: 1, description: 'Address the API listens on.' }),
         port: Int(3000, 'Port of the Conduit API.', 0, 65535),
         bodyLimitBytes: Int(1_048_576, 'Largest request body accepted; larger bodies get 413.', 1024),
-        requestTimeoutMs: Int(30_000, 'A request still running after this long is answered 503.', 100),
+        requestTimeoutMs: Int(
+          30_000,
+          'A client must send its whole request within this time (a slow-sender guard).',
+          100,
+        ),
         shutdownGraceMs: Int(10_000, 'How long a worker drains in-flight requests on SIGTERM.', 0),
       },
       { additionalProperties: false, default: {} },

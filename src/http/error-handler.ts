@@ -12,10 +12,14 @@ function send(reply: FastifyReply, code: ErrorCode, fields: Record<string, strin
 function validationFields(error: FastifyError): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
   for (const v of error.validation ?? []) {
-    const missing = (v.params as { missingProperty?: string }).missingProperty;
-    const path =
-      missing ?? v.instancePath.split('/').filter(Boolean).pop() ?? error.validationContext ?? 'body';
-    const message = missing ? "can't be blank" : (v.message ?? 'is invalid');
+    const params = v.params as { missingProperty?: string; limit?: number };
+    const missing = params.missingProperty;
+    // `/article/tagList/3` is reported under `tagList`: the client knows fields, not array positions.
+    const named = v.instancePath.split('/').filter((s) => s !== '' && !/^\d+$/.test(s));
+    const path = missing ?? named.pop() ?? error.validationContext ?? 'body';
+    // RealWorld's wording: an absent or empty required string "can't be blank".
+    const blank = missing !== undefined || (v.keyword === 'minLength' && params.limit === 1);
+    const message = blank ? "can't be blank" : (v.message ?? 'is invalid');
     fields[path] = [...(fields[path] ?? []), message];
   }
   return Object.keys(fields).length > 0 ? fields : { body: [error.message] };

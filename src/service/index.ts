@@ -1,15 +1,31 @@
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config/index.js';
-import type { Db } from '../data/index.js';
+import { registerArticleListRoutes } from './article-list-routes.js';
+import { registerArticleRoutes } from './articles-routes.js';
+import { authHooks } from './auth.js';
+import { registerCommentRoutes } from './comments-routes.js';
+import type { RouteContext } from './context.js';
+import type { ServiceDeps } from './deps.js';
+import { registerFavoriteRoutes } from './favorites-routes.js';
+import { acceptEmptyJson } from './json-body.js';
+import { registerProfileRoutes } from './profiles-routes.js';
+import { registerTagRoutes } from './tags-routes.js';
+import { createTokenService } from './token.js';
+import { registerUserRoutes } from './users-routes.js';
 
-export interface ServiceDeps {
-  db: Db;
-  config: Readonly<Config>;
-  jwtSecret: string;
-}
+export type { ServiceDeps } from './deps.js';
+export { createTokenService, type TokenService } from './token.js';
 
 /** Registers every Conduit route on `app` (mounted under `/api`). */
 export function registerConduit(app: FastifyInstance, deps: ServiceDeps): void {
-  void app;
-  void deps;
+  const tokens = createTokenService(deps.jwtSecret, deps.config.auth.tokenTtlSeconds);
+  const ctx: RouteContext = { ...deps, tokens, auth: authHooks(tokens) };
+  app.decorateRequest('viewer', null);
+  acceptEmptyJson(app);
+  registerUserRoutes(app, ctx);
+  registerProfileRoutes(app, ctx);
+  registerArticleListRoutes(app, ctx);
+  registerArticleRoutes(app, ctx);
+  registerFavoriteRoutes(app, ctx);
+  registerCommentRoutes(app, ctx);
+  registerTagRoutes(app, ctx);
 }

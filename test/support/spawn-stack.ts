@@ -1,8 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from './stack.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { freePort, tempDir } from './stack.js';
 
 /** A log line of the supervisor or a worker (pino JSON). */
 export type LogLine = Record<string, unknown> & { msg?: string };
@@ -39,7 +37,7 @@ export async function spawnStack(
   extraArgs: string[] = [],
   env: NodeJS.ProcessEnv = {},
 ): Promise<SpawnedStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-stack-'));
+  const dataDir = tempDir('bulwark-stack-');
   const port = await freePort();
   const args = [
     'bin/bulwark.js',

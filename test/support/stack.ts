@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,9 +26,19 @@ export interface TestDatabase {
   stop(): Promise<void>;
 }
 
+/**
+ * A temporary directory that the embedded PostgreSQL can enter: as root it runs as the `postgres`
+ * user, and mkdtemp makes directories only their owner may enter.
+ */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o711);
+  return dir;
+}
+
 /** A real, empty, migrated PostgreSQL in a temporary directory; removed on stop. */
 export async function startTestDatabase(): Promise<TestDatabase> {
-  const dir = mkdtempSync(join(tmpdir(), 'bulwark-test-'));
+  const dir = tempDir('bulwark-test-');
   const pgServer = await startEmbeddedPostgres({
     dir: join(dir, 'pg'),
     port: await freePort(),
