@@ -6,3 +6,16 @@ export {
   type RunningPostgres,
   startEmbeddedPostgres,
 } from './postgres-embedded.js';
+export {
+  DEFAULT_DEMO_PASSWORD,
+  type DemoSizes,
+  demoUser,
+  hashDemoPassword,
+  isDatabaseEmpty,
+  recomputeCounters,
+  type SeedOptions,
+  type SeedResult,
+  type SeedStep,
+  seedDemo,
+  sizeProblems,
+} from './seed/index.js';

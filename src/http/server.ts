@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { Db } from '../data/index.js';
 import { registerConduit } from '../service/index.js';
@@ -10,15 +10,15 @@ export interface AppDeps {
   config: Readonly<Config>;
   db: Db;
   jwtSecret: string;
-  /** pino options or `false`; tests pass `false`. */
-  logger?: boolean | object;
+  /** A pino logger for the requests' log lines; without one, the server logs nothing (tests). */
+  logger?: FastifyBaseLogger;
 }
 
 /** Assembles one worker's HTTP server: error handling, health, then the Conduit API under `/api`. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
-    logger: deps.logger ?? { level: config.log.level, redact: ['req.headers.authorization'] },
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: config.http.bodyLimitBytes,
     requestTimeout: config.http.requestTimeoutMs,
     genReqId: (req) => {

@@ -10,7 +10,7 @@ import {
   openDatabaseServer,
   seedDemo,
 } from '../data/index.js';
-import { type SupervisorMessage, WORKER_BOOT_ENV, type WorkerBoot, type WorkerMessage } from './messages.js';
+import { type SupervisorMessage, WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
 import { poolSizePerWorker } from './pool-size.js';
 import { RestartBudget } from './restart-budget.js';
 
@@ -53,9 +53,9 @@ export async function runSupervisor(config: Readonly<Config>, log: Logger): Prom
 
   const fork = (): Worker => {
     const worker = cluster.fork(env);
-    worker.on('message', (msg: WorkerMessage) => {
-      if (msg.type === 'ready') log.info({ workerPid: msg.pid, workerId: worker.id }, 'worker listening');
-    });
+    worker.once('listening', () =>
+      log.info({ workerPid: worker.process.pid, workerId: worker.id }, 'worker listening'),
+    );
     return worker;
   };
   cluster.on('exit', (worker, code, signal) => {

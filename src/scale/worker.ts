@@ -14,7 +14,11 @@ export async function runWorker(): Promise<void> {
   delete process.env[WORKER_BOOT_ENV];
   const boot = JSON.parse(raw) as WorkerBoot;
   const { config } = boot;
-  const log = pino({ level: config.log.level, base: { pid: process.pid, role: 'worker' } });
+  const log = pino({
+    level: config.log.level,
+    base: { pid: process.pid, role: 'worker' },
+    redact: ['req.headers.authorization', 'req.headers.cookie'],
+  });
 
   const db = createDb({
     url: boot.databaseUrl,

@@ -7,9 +7,16 @@ const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
 
-function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
+function derive(
+  password: string,
+  salt: Buffer,
+  n: number,
+  r: number,
+  p: number,
+  keyLength = KEY_LENGTH,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password, salt, KEY_LENGTH, { N: n, r, p, maxmem: 256 * n * r }, (err, key) =>
+    scrypt(password, salt, keyLength, { N: n, r, p, maxmem: 256 * n * r }, (err, key) =>
       err ? reject(err) : resolve(key),
     );
   });
@@ -27,8 +34,16 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
-  const key = await derive(password, Buffer.from(salt, 'base64'), Number(n), Number(r), Number(p));
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  const [cost, blockSize, parallel] = [Number(n), Number(r), Number(p)];
+  // The parameters come from the stored string: bound them so a corrupt row cannot ask for gigabytes.
+  if (
+    !(cost <= 2 ** 20 && blockSize <= 32 && parallel <= 16 && expected.length >= 16 && expected.length <= 128)
+  ) {
+    return false;
+  }
+  // The key length is the stored hash's own, so hashes made with another length keep verifying.
+  const key = await derive(password, Buffer.from(salt, 'base64'), cost, blockSize, parallel, expected.length);
+  return timingSafeEqual(key, expected);
 }
 
 // Verified against when a login names no known email, so that "no such user" costs as much as "wrong

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { descendants, isAlive, type SpawnedStack, spawnStack } from '../support/spawn-stack.js';
 
 const stacks: SpawnedStack[] = [];
@@ -11,6 +12,18 @@ after(() => {
     rmSync(s.dataDir, { recursive: true, force: true });
   }
 });
+
+/** Waits until at least `n` other sessions are blocked on a lock. */
+async function waitForLockWaiters(client: pg.Client, n: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const { rows } = await client.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+    );
+    if ((rows[0] as { n: number }).n >= n) return;
+    await sleep(25);
+  }
+  throw new Error(`fewer than ${n} requests reached the database`);
+}
 
 async function waitUntilGone(pids: number[], timeoutMs: number): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
@@ -45,17 +58,24 @@ test('the supervisor starts the database and the workers, replaces a dead worker
   const tree = descendants(stack.child.pid as number);
   assert.ok(tree.length >= 3, `expected workers and PostgreSQL under the supervisor, saw ${tree.length}`);
 
-  // Requests in flight when SIGTERM arrives are answered, not cut.
-  const inFlight = Array.from({ length: 30 }, () =>
-    fetch(`${stack.baseUrl}/api/articles?limit=20`).then(
+  // Requests in flight when SIGTERM arrives are answered, not cut. A lock held from outside keeps
+  // them in flight for certain: they wait on it inside the workers while the signal arrives.
+  const locker = new pg.Client(stack.databaseUrl);
+  await locker.connect();
+  await locker.query('BEGIN');
+  await locker.query('LOCK TABLE tags IN ACCESS EXCLUSIVE MODE');
+  const inFlight = Array.from({ length: 6 }, () =>
+    fetch(`${stack.baseUrl}/api/tags`).then(
       (r) => r.status,
       (e: Error) => `error: ${e.message}`,
     ),
   );
-  await sleep(5);
+  await waitForLockWaiters(locker, 2);
   stack.child.kill('SIGTERM');
-  const statuses = await Promise.all(inFlight);
-  for (const s of statuses) assert.ok(s === 200 || s === 503, `in-flight request ended with ${s}`);
+  await sleep(500);
+  await locker.query('COMMIT');
+  await locker.end();
+  assert.deepEqual(await Promise.all(inFlight), [200, 200, 200, 200, 200, 200]);
 
   const exit = await stack.exited;
   assert.deepEqual(exit, { code: 0, signal: null });

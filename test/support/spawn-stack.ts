@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { freePort, tempDir } from './stack.js';
 
 /** A log line of the supervisor or a worker (pino JSON). */
@@ -9,6 +10,8 @@ export interface SpawnedStack {
   child: ChildProcess;
   baseUrl: string;
   dataDir: string;
+  /** The embedded database's URL (superuser), for tests that reach behind the API. */
+  databaseUrl: string;
   logs: LogLine[];
   stderr: () => string;
   /** Resolves with the first log line that matches, or rejects after `timeoutMs`. */
@@ -39,6 +42,7 @@ export async function spawnStack(
 ): Promise<SpawnedStack> {
   const dataDir = tempDir('bulwark-stack-');
   const port = await freePort();
+  const dbPort = await freePort();
   const args = [
     'bin/bulwark.js',
     'start',
@@ -47,7 +51,7 @@ export async function spawnStack(
     '--http.port',
     String(port),
     '--database.embeddedPort',
-    String(await freePort()),
+    String(dbPort),
     '--workers',
     '2',
     ...SMALL_SEED,
@@ -111,10 +115,20 @@ export async function spawnStack(
       });
     });
   };
+  const given = (flag: string) => {
+    const i = extraArgs.lastIndexOf(flag);
+    return i >= 0 ? extraArgs[i + 1] : undefined;
+  };
+  const finalDataDir = given('--dataDir') ?? dataDir;
+  const finalDbPort = given('--database.embeddedPort') ?? String(dbPort);
   return {
     child,
     baseUrl: `http://127.0.0.1:${port}`,
     dataDir,
+    get databaseUrl() {
+      const password = readFileSync(join(finalDataDir, 'pg.password'), 'utf8').trim();
+      return `postgres://bulwark:${encodeURIComponent(password)}@127.0.0.1:${finalDbPort}/conduit`;
+    },
     logs,
     stderr: () => errText,
     waitFor,

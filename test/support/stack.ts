@@ -86,7 +86,7 @@ export async function startTestApp(url: string, flags: Record<string, string> = 
     statementTimeoutMs: 5000,
     onQuery: (text, values) => queries.push({ text, values }),
   });
-  const app = await buildApp({ config, db, jwtSecret: 'test-secret-not-for-production', logger: false });
+  const app = await buildApp({ config, db, jwtSecret: 'test-secret-not-for-production' });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   return {
