@@ -31,7 +31,12 @@ function usage(): string {
 async function main(argv: string[]): Promise<number> {
   if (cluster.isWorker) {
     const { runWorker } = await import('../scale/index.js');
-    await runWorker();
+    try {
+      await runWorker();
+    } catch (err) {
+      // A worker that cannot start must exit: the supervisor reports it and stops start-up.
+      process.exit(fail(err));
+    }
     return -1; // keep running; the worker exits by itself on shutdown
   }
   const [name, ...rest] = argv;

@@ -13,7 +13,3 @@ export const WORKER_BOOT_ENV = 'BULWARK_WORKER_BOOT';
 /** Supervisor → worker. */
 export type SupervisorMessage = { type: 'shutdown' };
 
-/** Worker → supervisor. */
-export type WorkerMessage =
-  | { type: 'ready'; pid: number; address: string }
-  | { type: 'drained'; pid: number };

@@ -10,31 +10,76 @@ import {
   openDatabaseServer,
   seedDemo,
 } from '../data/index.js';
-import { type SupervisorMessage, WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
+import { WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
 import { poolSizePerWorker } from './pool-size.js';
 import { RestartBudget } from './restart-budget.js';
+import { stopWorkers, waitUntilListening } from './worker-lifecycle.js';
 
 export interface SupervisorHandle {
   /** Resolves when the stack has stopped: workers drained, database stopped. */
   stopped: Promise<void>;
 }
 
+/** How long the workers may take to listen before start-up is declared failed. */
+const WORKER_START_TIMEOUT_MS = 60_000;
+
 /**
  * The process that owns the machine: it starts the database, migrates it, seeds it on first start,
  * forks the HTTP workers, replaces any that die, and on SIGINT/SIGTERM stops everything in order:
- * workers drain first, the database stops last.
+ * workers drain first, the database stops last. A signal during start-up stops what has started
+ * (a seed in progress is rolled back with the database's fast shutdown) and start-up fails.
  */
 export async function runSupervisor(config: Readonly<Config>, log: Logger): Promise<SupervisorHandle> {
   const started = Date.now();
-  const database = await openDatabaseServer(config, (line) => log.debug({ postgres: line }, 'postgres'));
-  log.info({ mode: database.mode, pid: database.pid }, 'database ready');
+  let phase: 'starting' | 'running' | 'stopping' = 'starting';
+  let database: DatabaseServer | undefined;
+  let interrupted: string | undefined;
+  let resolveStopped: () => void = () => {};
+  const stopped = new Promise<void>((r) => {
+    resolveStopped = r;
+  });
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (phase === 'starting') {
+      interrupted = signal;
+      log.warn({ signal }, 'signal during start-up: stopping');
+      killAllWorkers();
+      void database?.stop();
+      return;
+    }
+    if (phase === 'stopping') {
+      log.warn({ signal }, 'second signal: stopping at once');
+      killAllWorkers();
+      void database?.stop().finally(() => process.exit(1));
+      return;
+    }
+    phase = 'stopping';
+    log.info({ signal }, 'shutting down: draining workers');
+    void (async () => {
+      await stopWorkers(config.http.shutdownGraceMs + 5_000);
+      await database?.stop();
+      log.info('stopped');
+      resolveStopped();
+    })();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const checkInterrupted = () => {
+    if (interrupted) throw new Error(`start-up interrupted by ${interrupted}`);
+  };
   try {
+    database = await openDatabaseServer(config, (line) => log.debug({ postgres: line }, 'postgres'));
+    checkInterrupted();
+    log.info({ mode: database.mode, pid: database.pid }, 'database ready');
     const migration = await migrateDatabase(database.url);
     log.info(migration, 'migrations applied');
+    checkInterrupted();
     if (config.seed.onFirstStart) await seedIfEmpty(database.url, config, log);
+    checkInterrupted();
   } catch (err) {
-    await database.stop();
-    throw err;
+    await database?.stop();
+    throw interrupted ? new Error(`start-up interrupted by ${interrupted}`, { cause: err }) : err;
   }
 
   const boot: WorkerBoot = {
@@ -49,7 +94,6 @@ export async function runSupervisor(config: Readonly<Config>, log: Logger): Prom
   };
   const env = { [WORKER_BOOT_ENV]: JSON.stringify(boot) };
   const restarts = new RestartBudget({ max: 5, windowMs: 10_000 });
-  let stopping = false;
 
   const fork = (): Worker => {
     const worker = cluster.fork(env);
@@ -59,47 +103,38 @@ export async function runSupervisor(config: Readonly<Config>, log: Logger): Prom
     return worker;
   };
   cluster.on('exit', (worker, code, signal) => {
-    if (stopping) return;
+    if (phase !== 'running') return;
     log.error({ workerPid: worker.process.pid, code, signal }, 'worker died; starting a replacement');
-    const delay = restarts.next(Date.now());
     setTimeout(() => {
-      if (!stopping) fork();
-    }, delay).unref();
+      if (phase === 'running') fork();
+    }, restarts.next(Date.now())).unref();
   });
 
-  const workers = Array.from({ length: config.workers }, fork);
-  await Promise.all(workers.map((w) => new Promise<void>((r) => w.once('listening', () => r()))));
+  try {
+    await waitUntilListening(Array.from({ length: config.workers }, fork), WORKER_START_TIMEOUT_MS);
+    checkInterrupted();
+  } catch (err) {
+    killAllWorkers();
+    await database.stop();
+    throw err;
+  }
+  phase = 'running';
   const url = `http://${config.http.host}:${config.http.port}/api`;
   log.info(
     { url, workers: config.workers, poolPerWorker: boot.poolMax, startMs: Date.now() - started },
     'bulwark is up',
   );
-
-  let resolveStopped: () => void;
-  const stopped = new Promise<void>((r) => {
-    resolveStopped = r;
-  });
-  const shutdown = async (signal: string) => {
-    if (stopping) {
-      log.warn({ signal }, 'second signal: stopping at once');
-      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
-      await database.stop();
-      process.exit(1);
-    }
-    stopping = true;
-    log.info({ signal }, 'shutting down: draining workers');
-    await stopWorkers(config.http.shutdownGraceMs + 5_000);
-    await database.stop();
-    log.info('stopped');
-    resolveStopped();
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
   return { stopped };
+}
+
+function killAllWorkers(): void {
+  for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
 }
 
 async function seedIfEmpty(url: string, config: Readonly<Config>, log: Logger): Promise<void> {
   const client = new pg.Client({ connectionString: url, application_name: 'bulwark-seed' });
+  // A fast shutdown during the seed ends this connection; the failure surfaces through the query.
+  client.on('error', () => {});
   await client.connect();
   try {
     if (!(await isDatabaseEmpty(client))) return;
@@ -108,29 +143,6 @@ async function seedIfEmpty(url: string, config: Readonly<Config>, log: Logger): 
     await seedDemo(client, config.seed);
     log.info({ ms: Date.now() - t0 }, 'demo dataset loaded');
   } finally {
-    await client.end();
+    await client.end().catch(() => {});
   }
 }
-
-/** Asks every worker to drain, and kills those that outlive the grace period. */
-async function stopWorkers(graceMs: number): Promise<void> {
-  const alive = Object.values(cluster.workers ?? {}).filter(
-    (w): w is Worker => w !== undefined && !w.isDead(),
-  );
-  await Promise.all(
-    alive.map(
-      (worker) =>
-        new Promise<void>((resolve) => {
-          const timer = setTimeout(() => worker.process.kill('SIGKILL'), graceMs);
-          worker.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          const message: SupervisorMessage = { type: 'shutdown' };
-          worker.send(message);
-        }),
-    ),
-  );
-}
-
-export type { DatabaseServer };

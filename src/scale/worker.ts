@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { pino } from 'pino';
 import { createDb } from '../data/index.js';
 import { buildApp } from '../http/index.js';
-import { type SupervisorMessage, WORKER_BOOT_ENV, type WorkerBoot, type WorkerMessage } from './messages.js';
+import { type SupervisorMessage, WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
 
 /**
  * One HTTP worker: a Fastify server over its share of the connection budget. It stops only when
@@ -40,8 +40,6 @@ export async function runWorker(): Promise<void> {
     timer.unref();
     await app.close();
     await db.close();
-    const message: WorkerMessage = { type: 'drained', pid: process.pid };
-    if (process.connected) process.send?.(message);
     process.exit(0);
   };
   // A terminal's Ctrl-C reaches every process of the group; the supervisor orders the shutdown.
@@ -52,7 +50,5 @@ export async function runWorker(): Promise<void> {
   });
   // The supervisor is gone (even by SIGKILL): do not stay behind as an orphan.
   process.on('disconnect', () => void drain());
-
-  const ready: WorkerMessage = { type: 'ready', pid: process.pid, address };
-  process.send?.(ready);
+  log.debug({ address }, 'listening');
 }

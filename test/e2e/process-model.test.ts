@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -110,4 +111,43 @@ test('workers exit by themselves when the supervisor is killed, and the next sta
   assert.equal((await fetch(`${second.baseUrl}/api/tags`)).status, 200);
   second.child.kill('SIGINT');
   assert.deepEqual(await second.exited, { code: 0, signal: null });
+});
+
+test('a worker that cannot listen fails start-up with the reason, and the database is stopped', async () => {
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+  const taken = (blocker.address() as AddressInfo).port;
+  try {
+    const stack = await spawnStack(['--http.port', String(taken)]);
+    stacks.push(stack);
+    const database = await stack.waitFor((l) => l.msg === 'database ready');
+    const exit = await stack.exited;
+    assert.equal(exit.code, 1);
+    assert.match(stack.stderr(), /exited during start-up/);
+    assert.match(stack.stderr(), /EADDRINUSE/, 'the worker says why it could not start');
+    assert.deepEqual(await waitUntilGone([Number(database.pid)], 10_000), [], 'the database was stopped');
+  } finally {
+    blocker.close();
+  }
+});
+
+test('a signal during the first-start seed stops the database and exits without leaving a process', async () => {
+  // Large enough that the seed is still running when the signal arrives.
+  const stack = await spawnStack([
+    '--seed.users',
+    '5000',
+    '--seed.articles',
+    '50000',
+    '--seed.favorites',
+    '200000',
+  ]);
+  stacks.push(stack);
+  const database = await stack.waitFor((l) => l.msg === 'database ready');
+  await stack.waitFor((l) => l.msg === 'first start: loading the demo dataset');
+  const tree = descendants(stack.child.pid as number);
+  stack.child.kill('SIGTERM');
+  const exit = await stack.exited;
+  assert.equal(exit.code, 1);
+  assert.match(stack.stderr(), /start-up interrupted by SIGTERM/);
+  assert.deepEqual(await waitUntilGone([Number(database.pid), ...tree], 10_000), []);
 });
