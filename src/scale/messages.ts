@@ -12,4 +12,3 @@ export const WORKER_BOOT_ENV = 'BULWARK_WORKER_BOOT';
 
 /** Supervisor → worker. */
 export type SupervisorMessage = { type: 'shutdown' };
-

@@ -1,0 +1,293 @@
+// The load generator, run as its own process so that it never shares an event loop (or a CPU
+// accounting) with the stack it measures. Usage: node --import tsx bench/load-driver.ts '<DriverJob JSON>'
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import type { DriverJob, DriverLine, DriverResult, OpenModelStats } from './driver-protocol.js';
+import { encodeHistogram, latencyHistogram, recordMs, summarize } from './latency.js';
+import { type Reply, type Send, workload } from './workloads.js';
+
+const LATE_THRESHOLD_MS = 5;
+
+function emit(line: DriverLine): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+interface Exchange extends Reply {
+  bytes: number;
+  errorKind?: string;
+}
+
+/** Counters and the histogram of the measured window. */
+class Tally {
+  readonly histogram = latencyHistogram();
+  requests = 0;
+  bytes = 0;
+  journeys = 0;
+  errors = 0;
+  readonly byKind: Record<string, number> = {};
+
+  error(kind: string): void {
+    this.errors++;
+    this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
+  }
+
+  exchange(ms: number, x: Exchange): void {
+    this.requests++;
+    this.bytes += x.bytes;
+    recordMs(this.histogram, ms);
+    if (x.errorKind) this.error(x.errorKind);
+  }
+}
+
+function errorKind(err: unknown): string {
+  const e = err as { code?: unknown; name?: unknown };
+  if (typeof e?.code === 'string') return e.code;
+  if (typeof e?.name === 'string') return e.name;
+  return 'unknown-error';
+}
+
+function makeExchange(pool: Pool, headers: Record<string, string>) {
+  return async (path: string, json = false): Promise<Exchange> => {
+    try {
+      const res = await pool.request({ path, method: 'GET', headers });
+      const ok = res.statusCode >= 200 && res.statusCode < 300;
+      if (json && ok) {
+        const text = await res.body.text();
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          return { ok: false, status: res.statusCode, bytes: text.length, errorKind: 'bad-json' };
+        }
+        return { ok, status: res.statusCode, json: parsed, bytes: text.length };
+      }
+      let bytes = 0;
+      for await (const chunk of res.body) bytes += (chunk as Buffer).length;
+      return ok
+        ? { ok, status: res.statusCode, bytes }
+        : { ok, status: res.statusCode, bytes, errorKind: `status-${res.statusCode}` };
+    } catch (err) {
+      return { ok: false, status: 0, bytes: 0, errorKind: errorKind(err) };
+    }
+  };
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+interface Window {
+  measuring: () => boolean;
+  /** Resolves when the window closes. */
+  ended: Promise<void>;
+  measuredMs: () => number;
+  cpuCores: () => number;
+  loopP99Ms: () => number;
+}
+
+/** Opens the measured window at `startAt` (performance.now() time) for `durationMs`. */
+function measureWindow(startAt: number, durationMs: number): Window {
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  let state: 'before' | 'in' | 'after' = 'before';
+  let cpu0 = process.cpuUsage();
+  let cpuCores = 0;
+  let t0 = 0;
+  let t1 = 0;
+  const ended = (async () => {
+    await sleep(Math.max(0, startAt - performance.now()));
+    state = 'in';
+    t0 = performance.now();
+    cpu0 = process.cpuUsage();
+    loop.enable();
+    emit({ event: 'measure-start' });
+    await sleep(Math.max(0, startAt + durationMs - performance.now()));
+    state = 'after';
+    t1 = performance.now();
+    const cpu = process.cpuUsage(cpu0);
+    cpuCores = (cpu.user + cpu.system) / 1000 / (t1 - t0);
+    loop.disable();
+    emit({ event: 'measure-end' });
+  })();
+  return {
+    measuring: () => state === 'in',
+    ended,
+    measuredMs: () => t1 - t0,
+    cpuCores: () => cpuCores,
+    loopP99Ms: () => loop.percentile(99) / 1e6,
+  };
+}
+
+/** Closed model: `connections` loops, each sending its next request when the previous one returned. */
+async function closedModel(job: DriverJob, exchange: ReturnType<typeof makeExchange>) {
+  const wl = workload(job.workload);
+  const tally = new Tally();
+  const window = measureWindow(performance.now() + job.warmupMs, job.durationMs);
+  let done = false;
+  void window.ended.then(() => {
+    done = true;
+  });
+  const send: Send = async (path, json) => {
+    const t = performance.now();
+    const x = await exchange(path, json);
+    if (window.measuring()) tally.exchange(performance.now() - t, x);
+    return x;
+  };
+  const countError = (kind: string) => {
+    if (window.measuring()) tally.error(kind);
+  };
+  let allJourneys = 0;
+  let allJourneyRequests = 0;
+  const loops = Array.from({ length: job.connections }, async () => {
+    while (!done) {
+      const journeyRequests = await wl.step(send, countError);
+      if (journeyRequests > 0) {
+        allJourneys++;
+        allJourneyRequests += journeyRequests;
+        if (window.measuring()) tally.journeys++;
+      }
+    }
+  });
+  await window.ended;
+  await Promise.all(loops);
+  const requestsPerJourney = allJourneys > 0 ? allJourneyRequests / allJourneys : 0;
+  return { tally, window, open: undefined, requestsPerJourney };
+}
+
+/**
+ * Open model: request i is due at t0 + i/rate whether or not earlier ones returned, and its latency
+ * is measured from that due time, so a stall in the service costs every request that should have
+ * been sent during it (no coordinated omission).
+ */
+async function openModel(job: DriverJob, exchange: ReturnType<typeof makeExchange>) {
+  const rate = job.rate ?? 0;
+  if (!(rate > 0)) throw new Error('the open model needs a positive rate');
+  const paths = await workload(job.workload).openPaths(exchange);
+  const tally = new Tally();
+  const interval = 1000 / rate;
+  const t0 = performance.now() + 20;
+  const measureStart = t0 + job.warmupMs;
+  const measureEnd = measureStart + job.durationMs;
+  const total = Math.ceil((job.warmupMs + job.durationMs) / interval);
+  const window = measureWindow(measureStart, job.durationMs);
+  const stats: OpenModelStats = {
+    intended: 0,
+    sent: 0,
+    late: 0,
+    lateThresholdMs: LATE_THRESHOLD_MS,
+    maxSendLagMs: 0,
+    dropped: 0,
+    queuedAtSend: 0,
+    unfinished: 0,
+    achievedRate: 0,
+  };
+  let outstanding = 0;
+  const pending = new Map<number, number>(); // measured requests in flight: index -> due time
+  let drained: () => void = () => {};
+  let scheduleDone = false;
+
+  const fire = (i: number, due: number, now: number) => {
+    const measured = due >= measureStart && due < measureEnd;
+    if (measured) {
+      stats.intended++;
+      const lag = now - due;
+      if (lag > LATE_THRESHOLD_MS) stats.late++;
+      if (lag > stats.maxSendLagMs) stats.maxSendLagMs = lag;
+    }
+    if (outstanding >= job.maxOutstanding) {
+      if (measured) {
+        stats.dropped++;
+        tally.error('dropped');
+      }
+      return;
+    }
+    if (measured) {
+      stats.sent++;
+      if (outstanding >= job.connections) stats.queuedAtSend++;
+      pending.set(i, due);
+    }
+    outstanding++;
+    void exchange(paths[i % paths.length] as string).then((x) => {
+      outstanding--;
+      if (!measured || !pending.delete(i)) return;
+      tally.exchange(performance.now() - due, x);
+      if (scheduleDone && pending.size === 0) drained();
+    });
+  };
+
+  await new Promise<void>((resolve) => {
+    let i = 0;
+    const tick = () => {
+      const now = performance.now();
+      while (i < total && t0 + i * interval <= now) {
+        fire(i, t0 + i * interval, now);
+        i++;
+      }
+      if (i >= total) resolve();
+      else setTimeout(tick, Math.max(0, t0 + i * interval - performance.now()));
+    };
+    setTimeout(tick, Math.max(0, t0 - performance.now()));
+  });
+  await window.ended;
+  scheduleDone = true;
+  if (pending.size > 0) {
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((r) => {
+      drained = r;
+      timer = setTimeout(r, job.drainMs);
+    });
+    clearTimeout(timer);
+  }
+  const now = performance.now();
+  for (const due of pending.values()) {
+    stats.unfinished++;
+    tally.exchange(now - due, { ok: false, status: 0, bytes: 0, errorKind: 'unfinished' });
+  }
+  pending.clear();
+  stats.achievedRate = stats.sent / (window.measuredMs() / 1000);
+  stats.maxSendLagMs = Math.round(stats.maxSendLagMs * 100) / 100;
+  return { tally, window, open: stats, requestsPerJourney: 0 };
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(process.argv[2] ?? '') as DriverJob;
+  const pool = new Pool(new URL(job.baseUrl).origin, {
+    connections: job.connections,
+    pipelining: 1,
+    headersTimeout: job.timeoutMs,
+    bodyTimeout: job.timeoutMs,
+    keepAliveTimeout: 60_000,
+    connect: { timeout: 10_000 },
+  });
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (job.token) headers.authorization = `Token ${job.token}`;
+  const exchange = makeExchange(pool, headers);
+  const { tally, window, open, requestsPerJourney } =
+    job.mode === 'open' ? await openModel(job, exchange) : await closedModel(job, exchange);
+  await pool.destroy();
+  const seconds = window.measuredMs() / 1000;
+  const { token, ...rest } = job;
+  const result: DriverResult = {
+    job: { ...rest, authenticated: token !== undefined },
+    measuredMs: Math.round(window.measuredMs()),
+    requests: tally.requests,
+    throughput: tally.requests / seconds,
+    latencyUs: summarize(tally.histogram),
+    errors: { total: tally.errors, byKind: tally.byKind },
+    bytesReceived: tally.bytes,
+    driverCpuCores: window.cpuCores(),
+    driverEventLoopP99Ms: window.loopP99Ms(),
+    histogram: encodeHistogram(tally.histogram),
+  };
+  if (job.workload === 's2' && job.mode === 'closed') {
+    // A journey at saturation takes seconds, so counting whole journeys inside the window undercounts;
+    // the request rate over the journey's size does not.
+    result.journeys = tally.journeys;
+    result.requestsPerJourney = requestsPerJourney;
+    result.journeysPerSec = requestsPerJourney > 0 ? result.throughput / requestsPerJourney : 0;
+  }
+  if (open) result.open = open;
+  emit({ result });
+}
+
+main().catch((err: unknown) => {
+  emit({ event: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  process.exitCode = 1;
+});
