@@ -42,7 +42,60 @@ export const ConfigSchema = Type.Object(
           65535,
         ),
         poolMax: Int(0, 'Connections per worker; 0 divides 2 x DB cores + 1 among the workers.', 0, 1000),
-        statementTimeoutMs: Int(5_000, 'Server-side statement_timeout for API queries.', 0),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    profile: Type.Union([Type.Literal('hardened'), Type.Literal('pre-incident')], {
+      default: 'hardened',
+      description:
+        "hardened: guard, cache, every index. pre-incident: the seed's stack (pg.Pool defaults, no timeouts, no cache, no admission, the list indexes dropped), for drills.",
+    }),
+    guard: Type.Object(
+      {
+        requestBudgetMs: Int(
+          1_000,
+          "A request's deadline: past it, waiting for or running a query gives 503.",
+          10,
+        ),
+        codelTargetMs: Int(
+          5,
+          'Queueing delay the admission queue tolerates before it sheds (CoDel target).',
+          1,
+        ),
+        codelIntervalMs: Int(
+          100,
+          'Window over which the queueing delay must stay above target (CoDel interval).',
+          10,
+        ),
+        heavyShare: Type.Number({
+          default: 0.5,
+          minimum: 0.05,
+          maximum: 1,
+          description: 'Fraction of the connections that listings and the feed may hold when others wait.',
+        }),
+        backgroundShare: Type.Number({
+          default: 0.2,
+          minimum: 0.05,
+          maximum: 1,
+          description: 'Fraction of the connections that background work may hold when others wait.',
+        }),
+        criticalStatementTimeoutMs: Int(5_000, 'statement_timeout for auth, writes and article reads.', 0),
+        heavyStatementTimeoutMs: Int(2_000, 'statement_timeout for listings and the feed.', 0),
+        connectionReserve: Int(10, 'Connections of max_connections kept free for operators and tools.', 0),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    cache: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: true,
+          description: 'Cache hot reads (articles, profiles, tags, first list pages).',
+        }),
+        maxBytes: Int(64 * 1024 * 1024, 'Memory bound of the in-process cache.', 1024),
+        redisUrl: Type.String({
+          default: '',
+          description: 'Redis URL: share the cache among processes and hosts. Empty: in-process only.',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -101,4 +154,5 @@ export const ENV_ALIASES: Record<string, string> = {
   HOST: 'http.host',
   JWT_SECRET: 'auth.jwtSecret',
   LOG_LEVEL: 'log.level',
+  REDIS_URL: 'cache.redisUrl',
 };

@@ -19,7 +19,10 @@ export interface Db extends Queryable {
 export interface DbOptions {
   url: string;
   max: number;
+  /** Server-side statement_timeout; 0 lets statements run for ever (the pre-incident stack). */
   statementTimeoutMs: number;
+  /** How long a caller waits for a free connection; 0 waits for ever, as pg.Pool does by default. */
+  acquireTimeoutMs?: number;
   applicationName?: string;
   /** Called once per statement sent, with its text and values; tests count and EXPLAIN through it. */
   onQuery?: (text: string, values: readonly unknown[] | undefined) => void;
@@ -58,7 +61,7 @@ export function createDb(options: DbOptions): Db {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: options.acquireTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
     application_name: options.applicationName ?? 'bulwark',
     statement_timeout: options.statementTimeoutMs || undefined,

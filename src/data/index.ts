@@ -1,5 +1,8 @@
+export * from './cache/index.js';
 export { type DatabaseServer, migrateDatabase, openDatabaseServer } from './database-server.js';
 export { createDb, type Db, type DbOptions, type Queryable, translateDbError } from './db.js';
+export * from './guard/index.js';
+export { applyIndexProfile, type IndexProfile, SEED_MISSING_INDEXES } from './index-profile.js';
 export { listMigrations, type MigrateResult, migrate } from './migrate.js';
 export {
   type EmbeddedPostgresOptions,

@@ -59,6 +59,16 @@ export const ERRORS = {
     retryable: true,
     summary: 'A query ran past its statement timeout.',
   },
+  DATA_ERR_OVERLOADED: {
+    status: 503,
+    retryable: true,
+    summary: 'No database connection was free in time; the query never ran.',
+  },
+  DATA_ERR_CANCELLED: {
+    status: 503,
+    retryable: true,
+    summary: 'A running query was cancelled: deadline passed or client went away.',
+  },
   CONFIG_ERR_INVALID: {
     status: 0,
     retryable: false,

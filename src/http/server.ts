@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
-import type { Db } from '../data/index.js';
+import type { Db, QueryCache } from '../data/index.js';
 import { registerConduit } from '../service/index.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerHealth } from './health.js';
+import { installRequestDeadline } from './request-deadline.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
   db: Db;
   jwtSecret: string;
+  /** The query cache the service reads through; absent in the pre-incident profile. */
+  cache?: QueryCache;
+  /** Each request's deadline for its queries; absent, queries wait and run as long as they like. */
+  requestBudgetMs?: number;
   /** A pino logger for the requests' log lines; without one, the server logs nothing (tests). */
   logger?: FastifyBaseLogger;
 }
@@ -30,10 +35,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
   });
   installErrorHandler(app);
+  if (deps.requestBudgetMs !== undefined) installRequestDeadline(app, deps.requestBudgetMs);
   registerHealth(app, deps.db);
   await app.register(
     (api, _opts, done) => {
-      registerConduit(api, { db: deps.db, config, jwtSecret: deps.jwtSecret });
+      registerConduit(api, {
+        db: deps.db,
+        config,
+        jwtSecret: deps.jwtSecret,
+        ...(deps.cache ? { cache: deps.cache } : {}),
+      });
       done();
     },
     { prefix: '/api' },

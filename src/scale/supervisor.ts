@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { type Config, resolveJwtSecret } from '../config/index.js';
 import {
+  applyIndexProfile,
   type DatabaseServer,
   isDatabaseEmpty,
   migrateDatabase,
@@ -34,6 +35,7 @@ export async function runSupervisor(config: Readonly<Config>, log: Logger): Prom
   let phase: 'starting' | 'running' | 'stopping' = 'starting';
   let database: DatabaseServer | undefined;
   let interrupted: string | undefined;
+  let serverFacts = { maxConnections: 100 };
   let resolveStopped: () => void = () => {};
   const stopped = new Promise<void>((r) => {
     resolveStopped = r;
@@ -77,6 +79,8 @@ export async function runSupervisor(config: Readonly<Config>, log: Logger): Prom
     checkInterrupted();
     if (config.seed.onFirstStart) await seedIfEmpty(database.url, config, log);
     checkInterrupted();
+    serverFacts = await prepareForProfile(database.url, config, log);
+    checkInterrupted();
   } catch (err) {
     await database?.stop();
     throw interrupted ? new Error(`start-up interrupted by ${interrupted}`, { cause: err }) : err;
@@ -90,6 +94,8 @@ export async function runSupervisor(config: Readonly<Config>, log: Logger): Prom
       configured: config.database.poolMax,
       dbCores: availableParallelism(),
       workers: config.workers,
+      maxConnections: serverFacts.maxConnections,
+      reserve: config.guard.connectionReserve,
     }),
   };
   const env = { [WORKER_BOOT_ENV]: JSON.stringify(boot) };
@@ -125,6 +131,27 @@ export async function runSupervisor(config: Readonly<Config>, log: Logger): Prom
     'bulwark is up',
   );
   return { stopped };
+}
+
+/**
+ * Reads the server's connection limit (the budget the pools must fit in) and puts the schema in the
+ * profile's shape: the pre-incident profile drops the indexes the seed's stack lacked.
+ */
+async function prepareForProfile(
+  url: string,
+  config: Readonly<Config>,
+  log: Logger,
+): Promise<{ maxConnections: number }> {
+  const client = new pg.Client({ connectionString: url, application_name: 'bulwark-supervisor' });
+  await client.connect();
+  try {
+    const changed = await applyIndexProfile(client, config.profile);
+    log.info({ profile: config.profile, indexes: changed }, 'profile applied');
+    const { rows } = await client.query<{ max_connections: string }>('SHOW max_connections');
+    return { maxConnections: Number(rows[0]?.max_connections ?? 100) };
+  } finally {
+    await client.end();
+  }
 }
 
 function killAllWorkers(): void {

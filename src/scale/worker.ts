@@ -1,8 +1,8 @@
 import cluster from 'node:cluster';
 import { pino } from 'pino';
-import { createDb } from '../data/index.js';
 import { buildApp } from '../http/index.js';
 import { type SupervisorMessage, WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
+import { createWorkerData } from './worker-db.js';
 
 /**
  * One HTTP worker: a Fastify server over its share of the connection budget. It stops only when
@@ -20,13 +20,20 @@ export async function runWorker(): Promise<void> {
     redact: ['req.headers.authorization', 'req.headers.cookie'],
   });
 
-  const db = createDb({
-    url: boot.databaseUrl,
-    max: boot.poolMax,
-    statementTimeoutMs: config.database.statementTimeoutMs,
-    applicationName: `bulwark-worker-${cluster.worker?.id ?? 0}`,
+  const data = createWorkerData(
+    config,
+    boot.databaseUrl,
+    boot.poolMax,
+    `bulwark-worker-${cluster.worker?.id ?? 0}`,
+  );
+  const app = await buildApp({
+    config,
+    db: data.db,
+    jwtSecret: boot.jwtSecret,
+    logger: log,
+    ...(data.cache ? { cache: data.cache } : {}),
+    ...(data.requestBudgetMs !== undefined ? { requestBudgetMs: data.requestBudgetMs } : {}),
   });
-  const app = await buildApp({ config, db, jwtSecret: boot.jwtSecret, logger: log });
   const address = await app.listen({ host: config.http.host, port: config.http.port });
 
   let stopping = false;
@@ -39,7 +46,7 @@ export async function runWorker(): Promise<void> {
     }, config.http.shutdownGraceMs);
     timer.unref();
     await app.close();
-    await db.close();
+    await data.close();
     process.exit(0);
   };
   // A terminal's Ctrl-C reaches every process of the group; the supervisor orders the shutdown.

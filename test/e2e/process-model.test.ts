@@ -36,7 +36,7 @@ async function waitUntilGone(pids: number[], timeoutMs: number): Promise<number[
 
 test('the supervisor starts the database and the workers, replaces a dead worker, and on SIGTERM drains and leaves no process behind', async () => {
   // Four connections per worker, so four requests can all be inside the database at once.
-  const stack = await spawnStack(['--database.poolMax', '4']);
+  const stack = await spawnStack(['--database.poolMax', '4', '--guard.requestBudgetMs', '20000']);
   stacks.push(stack);
   await stack.waitFor((l) => l.msg === 'bulwark is up');
   const database = await stack.waitFor((l) => l.msg === 'database ready');

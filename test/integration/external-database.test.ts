@@ -69,7 +69,7 @@ test('with DATABASE_URL set the stack uses that database and starts no embedded 
           user: { username: 'external_check', email: 'external@check.io', password: 'a-long-password' },
         }),
       });
-      assert.equal(res.status, 201);
+      assert.equal(res.status, 201, await res.clone().text());
       const client = new pg.Client(url);
       await client.connect();
       const { rows } = await client.query("SELECT username FROM users WHERE username = 'external_check'");

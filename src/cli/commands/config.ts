@@ -2,12 +2,13 @@ import { OPTIONS } from '../../config/index.js';
 import { EXIT } from '../exit.js';
 import { configFromArgv } from '../load-config.js';
 
-const SECRET_PATHS = new Set(['auth.jwtSecret', 'database.url']);
+const SECRET_PATHS = new Set(['auth.jwtSecret', 'database.url', 'cache.redisUrl']);
+const URL_PATHS = new Set(['database.url', 'cache.redisUrl']);
 
 /** The effective value with secrets masked: a URL keeps its host, never its password. */
 function shown(path: string, value: unknown): unknown {
   if (!SECRET_PATHS.has(path) || value === '') return value;
-  if (path === 'database.url') return String(value).replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  if (URL_PATHS.has(path)) return String(value).replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
   return '***';
 }
 
@@ -32,8 +33,13 @@ export async function configCommand(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (switches.has('json')) {
-    const masked = structuredClone(config) as { database: { url: string }; auth: { jwtSecret: string } };
+    const masked = structuredClone(config) as {
+      database: { url: string };
+      cache: { redisUrl: string };
+      auth: { jwtSecret: string };
+    };
     masked.database.url = String(shown('database.url', masked.database.url));
+    masked.cache.redisUrl = String(shown('cache.redisUrl', masked.cache.redisUrl));
     masked.auth.jwtSecret = String(shown('auth.jwtSecret', masked.auth.jwtSecret));
     process.stdout.write(`${JSON.stringify(masked, null, 2)}\n`);
     return EXIT.ok;

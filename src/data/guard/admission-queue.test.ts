@@ -1,0 +1,269 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type Admission, createAdmissionQueue } from './admission-queue.js';
+import { createManualClock } from './manual-clock.js';
+
+type K = 'a' | 'b';
+
+/** A queue over `slots` interchangeable slots; `free()` gives one back and lets the queue serve. */
+function setup(slots: number, options: { targetMs?: number; intervalMs?: number; sloughMs?: number } = {}) {
+  const clock = createManualClock(1_000);
+  let used = 0;
+  const blocked = new Set<K>();
+  const queue = createAdmissionQueue<K>({
+    clock,
+    keys: ['a', 'b'],
+    ...options,
+    tryTake: (key) => {
+      if (used >= slots) return 'full';
+      if (blocked.has(key)) return 'class-full';
+      used++;
+      return 'taken';
+    },
+  });
+  const outcomes = new Map<string, Admission>();
+  const order: string[] = [];
+  const enter = (name: string, deadlineIn: number, key: K = 'a', signal?: AbortSignal) => {
+    void queue.acquire(key, clock.now() + deadlineIn, signal).then((admission) => {
+      outcomes.set(name, admission);
+      if (admission.ok) order.push(name);
+    });
+  };
+  const free = () => {
+    used--;
+    queue.drain();
+  };
+  return { clock, queue, outcomes, order, enter, free, blocked, used: () => used };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+test('a waiter is admitted at once when a slot is free, with no wait', async () => {
+  const s = setup(1);
+  s.enter('first', 1_000);
+  await settle();
+  assert.deepEqual(s.outcomes.get('first'), { ok: true, waitedMs: 0 });
+});
+
+test('a waiter past its deadline is refused at its deadline and never gets a slot', async () => {
+  const s = setup(1);
+  s.enter('holder', 10_000);
+  s.enter('late', 100);
+  s.clock.advance(99);
+  await settle();
+  assert.equal(s.outcomes.has('late'), false);
+  s.clock.advance(1);
+  await settle();
+  assert.deepEqual(s.outcomes.get('late'), { ok: false, reason: 'deadline', waitedMs: 100 });
+  s.free();
+  await settle();
+  assert.equal(s.queue.length, 0);
+  assert.equal(s.used(), 0);
+});
+
+test('a waiter whose deadline has already passed is refused without queueing', async () => {
+  const s = setup(0);
+  s.enter('expired', 0);
+  await settle();
+  assert.deepEqual(s.outcomes.get('expired'), { ok: false, reason: 'deadline', waitedMs: 0 });
+  assert.equal(s.clock.pendingTimers(), 0);
+});
+
+test('waiters are served first come, first served while the queue drains quickly', async () => {
+  const s = setup(1);
+  s.enter('holder', 10_000);
+  s.enter('w1', 10_000);
+  s.clock.advance(1);
+  s.enter('w2', 10_000);
+  s.clock.advance(1);
+  s.enter('w3', 10_000);
+  for (let i = 0; i < 4; i++) {
+    s.free();
+    await settle();
+  }
+  assert.deepEqual(s.order, ['holder', 'w1', 'w2', 'w3']);
+  assert.equal(s.queue.mode('a'), 'fifo');
+});
+
+test('under a standing queue the newest waiter is served first', async () => {
+  const s = setup(1, { targetMs: 5, intervalMs: 100, sloughMs: 60_000 });
+  s.enter('holder', 60_000);
+  for (const name of ['w1', 'w2', 'w3', 'w4']) {
+    s.enter(name, 60_000);
+    s.clock.advance(10);
+  }
+  // Nothing leaves the queue for two intervals: it stands.
+  s.clock.advance(300);
+  for (let i = 0; i < 5; i++) {
+    s.free();
+    await settle();
+  }
+  assert.deepEqual(s.order, ['holder', 'w4', 'w3', 'w2', 'w1']);
+  assert.equal(s.queue.mode('a'), 'lifo');
+});
+
+test('once the queue stands, waiters older than the slough time are shed at once', async () => {
+  const s = setup(1, { targetMs: 5, intervalMs: 100 });
+  s.enter('holder', 60_000);
+  s.enter('old', 60_000);
+  s.clock.advance(250);
+  // The next event finds a whole interval without a dequeue while 'old' waited: overload begins.
+  s.enter('new', 60_000);
+  await settle();
+  assert.equal(s.queue.mode('a'), 'lifo');
+  assert.deepEqual(s.outcomes.get('old'), { ok: false, reason: 'shed', waitedMs: 250 });
+  // The newest waiter is kept (it goes next); once a newer one arrives, it may wait 2 × target only.
+  s.clock.advance(4);
+  s.enter('newer', 60_000);
+  s.clock.advance(6);
+  await settle();
+  assert.deepEqual(s.outcomes.get('new'), { ok: false, reason: 'shed', waitedMs: 10 });
+  assert.equal(s.outcomes.has('newer'), false);
+  s.clock.advance(20);
+  s.enter('newest', 60_000);
+  await settle();
+  assert.deepEqual(s.outcomes.get('newer'), { ok: false, reason: 'shed', waitedMs: 26 });
+  assert.equal(s.queue.length, 1);
+});
+
+test('the queue returns to first come, first served after it has drained', async () => {
+  const s = setup(1, { targetMs: 5, intervalMs: 100 });
+  s.enter('holder', 60_000);
+  s.enter('old', 60_000);
+  s.clock.advance(250);
+  s.enter('trigger', 60_000);
+  await settle();
+  assert.equal(s.queue.mode('a'), 'lifo');
+  s.free(); // serves 'trigger' at once
+  await settle();
+  s.free();
+  // Idle for a while: admissions straight from an empty queue count as zero delay.
+  for (let i = 0; i < 3; i++) {
+    s.clock.advance(60);
+    s.enter(`idle${i}`, 60_000);
+    await settle();
+    s.free();
+  }
+  s.clock.advance(60);
+  s.enter('x', 60_000);
+  s.enter('y', 60_000);
+  await settle();
+  assert.equal(s.queue.mode('a'), 'fifo');
+});
+
+test('a waiter whose client goes away leaves the queue at once', async () => {
+  const s = setup(1);
+  s.enter('holder', 10_000);
+  const controller = new AbortController();
+  s.enter('gone', 10_000, 'a', controller.signal);
+  controller.abort();
+  await settle();
+  assert.deepEqual(s.outcomes.get('gone'), { ok: false, reason: 'aborted', waitedMs: 0 });
+  assert.equal(s.queue.length, 0);
+  assert.equal(s.clock.pendingTimers(), 0);
+});
+
+test('a waiter whose class is at its share does not hold up a waiter of another class behind it', async () => {
+  const s = setup(1);
+  s.enter('holder', 10_000);
+  s.blocked.add('a');
+  s.enter('blocked', 10_000, 'a');
+  s.enter('other', 10_000, 'b');
+  s.free();
+  await settle();
+  assert.deepEqual(s.order, ['holder', 'other']);
+  assert.equal(s.queue.waiting('a'), 1);
+  assert.equal(s.queue.waiting('b'), 0);
+});
+
+test('waiters beyond maxWaiters are refused as full', async () => {
+  const clock = createManualClock();
+  const queue = createAdmissionQueue<K>({ clock, keys: ['a'], maxWaiters: 2, tryTake: () => 'full' });
+  const outcomes = [1, 2, 3].map(() => queue.acquire('a', clock.now() + 1_000));
+  clock.advance(1_000);
+  const settled = await Promise.all(outcomes);
+  assert.deepEqual(
+    settled.map((o) => (o.ok ? 'ok' : o.reason)),
+    ['deadline', 'deadline', 'full'],
+  );
+});
+
+test('every waiter is answered by its deadline even when no slot is ever freed', async () => {
+  const s = setup(0);
+  for (let i = 0; i < 50; i++) s.enter(`w${i}`, 10 + i * 7);
+  s.clock.advance(10 + 49 * 7);
+  await settle();
+  assert.equal(s.outcomes.size, 50);
+  assert.ok([...s.outcomes.values()].every((o) => !o.ok));
+  assert.equal(s.clock.pendingTimers(), 0);
+});
+
+test('a standing queue in one lane does not shorten the wait allowed in another', async () => {
+  const s = setup(1, { targetMs: 5, intervalMs: 100 });
+  s.enter('holder', 60_000);
+  s.blocked.add('a');
+  s.enter('stuck', 60_000, 'a');
+  s.clock.advance(250);
+  s.enter('trigger', 60_000, 'a');
+  s.enter('b', 60_000, 'b');
+  // 'b' waits 50 ms, far past lane a's slough time of 10 ms, but less than one of its own intervals.
+  s.clock.advance(50);
+  await settle();
+  assert.equal(s.queue.mode('a'), 'lifo');
+  assert.equal(s.queue.mode('b'), 'fifo');
+  assert.equal(s.outcomes.has('b'), false);
+  s.free();
+  await settle();
+  assert.deepEqual(s.order, ['holder', 'b']);
+});
+
+test('a freed slot goes to the first lane that can use it', async () => {
+  const s = setup(1);
+  s.enter('holder', 10_000, 'b');
+  s.enter('b1', 10_000, 'b');
+  s.enter('a1', 10_000, 'a');
+  s.free();
+  await settle();
+  assert.deepEqual(s.order, ['holder', 'a1']);
+});
+
+test('a free slot is never left idle to shed a waiter: a lone stale waiter is served', async () => {
+  const s = setup(1, { targetMs: 5, intervalMs: 100 });
+  s.enter('holder', 60_000);
+  s.enter('lone', 60_000);
+  s.clock.advance(250);
+  s.free();
+  await settle();
+  assert.deepEqual(s.order, ['holder', 'lone']);
+  assert.equal(s.queue.mode('a'), 'lifo');
+});
+
+test('when overload begins at a freed slot, the newest is served and the stale rest are shed but the next in line', async () => {
+  const s = setup(1, { targetMs: 5, intervalMs: 100 });
+  s.enter('holder', 60_000);
+  s.enter('old', 60_000);
+  s.clock.advance(5);
+  s.enter('mid', 60_000);
+  s.clock.advance(5);
+  s.enter('newer', 60_000);
+  s.clock.advance(240);
+  s.free();
+  await settle();
+  assert.deepEqual(s.order, ['holder', 'newer']);
+  assert.equal(s.outcomes.get('old')?.ok, false);
+  assert.equal(s.outcomes.has('mid'), false);
+  assert.equal(s.queue.length, 1);
+});
+
+test('a lone waiter is never shed, even while a slot stays busy past the slough time', async () => {
+  const s = setup(1, { targetMs: 5, intervalMs: 100 });
+  s.enter('holder', 60_000);
+  s.enter('lone', 1_000);
+  s.clock.advance(250);
+  s.queue.drain(); // an event while every slot is still held
+  await settle();
+  assert.equal(s.outcomes.has('lone'), false);
+  s.free();
+  await settle();
+  assert.deepEqual(s.order, ['holder', 'lone']);
+});

@@ -1,0 +1,50 @@
+/**
+ * CoDel's detector of a standing queue, as Facebook applies it to request queues: the queue is
+ * "overloaded" when over a whole interval the smallest queueing delay stayed above the target. A burst
+ * that drains within an interval is normal and harmless; a queue that never drains only adds delay.
+ */
+export interface CodelOptions {
+  /** Queueing delay that is acceptable to have at least once per interval (5 ms). */
+  targetMs: number;
+  /** Window over which the minimum delay is taken (100 ms). */
+  intervalMs: number;
+}
+
+export interface Codel {
+  /**
+   * Records a dequeue's delay: how long the oldest waiter at that moment had been queued (0 when the
+   * queue was empty). Measuring the oldest rather than the one served keeps the signal true under
+   * LIFO, where the served waiter is the freshest and says nothing about the queue behind it.
+   */
+  observe(delayMs: number, now: number): void;
+  /** Whether a standing queue exists now; `oldestWaitMs` is the age of the oldest waiter, if any. */
+  overloaded(now: number, oldestWaitMs: number | undefined): boolean;
+}
+
+export function createCodel(options: CodelOptions, start: number): Codel {
+  let intervalEnd = start + options.intervalMs;
+  let minDelay = Number.POSITIVE_INFINITY;
+  let overloaded = false;
+
+  // Evaluated lazily on the next event rather than on a timer: the queue acts only on events anyway.
+  const roll = (now: number, oldestWaitMs: number | undefined) => {
+    if (now < intervalEnd) return;
+    // When at least one whole interval passed since the last one with samples, that last interval is
+    // empty: nothing was dequeued, so the queue stands if anyone has been waiting past the target.
+    const min = now >= intervalEnd + options.intervalMs ? Number.POSITIVE_INFINITY : minDelay;
+    overloaded = Number.isFinite(min) ? min > options.targetMs : (oldestWaitMs ?? 0) > options.targetMs;
+    minDelay = Number.POSITIVE_INFINITY;
+    intervalEnd = now + options.intervalMs;
+  };
+
+  return {
+    observe(delayMs, now) {
+      roll(now, delayMs);
+      minDelay = Math.min(minDelay, delayMs);
+    },
+    overloaded(now, oldestWaitMs) {
+      roll(now, oldestWaitMs);
+      return overloaded;
+    },
+  };
+}

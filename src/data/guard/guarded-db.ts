@@ -1,0 +1,283 @@
+import pg from 'pg';
+import { BulwarkError } from '../../errors/index.js';
+import { type Db, type Queryable, translateDbError } from '../db.js';
+import { type AdaptiveLimitOptions, createAdaptiveLimit } from './adaptive-limit.js';
+import { type AdmissionQueueOptions, createAdmissionQueue, type RejectionReason } from './admission-queue.js';
+import { type CancelBackend, createBackendCanceller } from './backend-canceller.js';
+import { createBulkheads } from './bulkheads.js';
+import { type Clock, systemClock } from './clock.js';
+import { watchDeadline } from './deadline-watch.js';
+import { createStatsRecorder, type GuardEvent, type GuardStats } from './guard-stats.js';
+import { Lease } from './lease.js';
+import {
+  currentRequestContext,
+  QUERY_CLASSES,
+  type QueryClass,
+  type RequestContext,
+} from './request-context.js';
+
+/** How one query class is treated. */
+export interface ClassPolicy {
+  /** Fraction of the concurrency limit the class may hold when others are waiting. */
+  share: number;
+  /** Server-side backstop should a cancel not get through; 0 turns it off. */
+  statementTimeoutMs: number;
+}
+
+/**
+ * Critical (auth, writes, article reads) may use every slot. Heavy (listings, feed) gets half, and a
+ * short statement timeout: an unindexed listing holding connections was the seed outage. Background
+ * gets a fifth and a long timeout, since batch work is slow by nature but must stay out of the way.
+ */
+export const DEFAULT_CLASS_POLICIES: Readonly<Record<QueryClass, ClassPolicy>> = Object.freeze({
+  critical: { share: 1, statementTimeoutMs: 5_000 },
+  heavy: { share: 0.5, statementTimeoutMs: 2_000 },
+  background: { share: 0.2, statementTimeoutMs: 30_000 },
+});
+
+export interface GuardedDbOptions {
+  url: string;
+  /** Connections this process may open: its part of `2 × DB cores + 1`. Also the limit's maximum. */
+  poolSize: number;
+  applicationName?: string;
+  classes?: Partial<Record<QueryClass, Partial<ClassPolicy>>>;
+  limit?: Partial<Omit<AdaptiveLimitOptions, 'maxLimit'>>;
+  queue?: Pick<
+    AdmissionQueueOptions<QueryClass>,
+    'targetMs' | 'intervalMs' | 'sloughMs' | 'reserveMs' | 'maxWaitMs' | 'maxWaiters'
+  >;
+  /** Fraction of the limit kept free when a class borrows beyond its share (0.25). */
+  borrowReserve?: number;
+  /** For queries issued outside any request (start-up, scripts): their class and time budget. */
+  defaultQueryClass?: QueryClass;
+  defaultTimeoutMs?: number;
+  /** Bound on opening a connection, whatever the deadline (5 s). */
+  connectTimeoutMs?: number;
+  clock?: Clock;
+  /** Defaults to `pg_cancel_backend` on a control connection of its own. */
+  cancelBackend?: CancelBackend;
+  /** Called once per service statement sent (not the guard's own SETs), as `DbOptions.onQuery`. */
+  onQuery?: (text: string, values: readonly unknown[] | undefined) => void;
+  /** Every admission, rejection, statement and cancellation, for telemetry. */
+  onEvent?: (event: GuardEvent) => void;
+}
+
+/** A `Db` that also reports what the guard is doing. */
+export interface GuardedDb extends Db {
+  stats(): GuardStats;
+}
+
+const REJECTION_MESSAGES: Record<Exclude<RejectionReason, 'aborted'>, string> = {
+  deadline: "no database connection was free before the request's deadline",
+  shed: 'the database queue is standing; waiting longer would only delay newer requests',
+  full: 'the database queue is full',
+};
+
+/**
+ * A `Db` over a `pg.Pool` of `poolSize`, with admission, an adaptive limit and bulkheads around every
+ * query and transaction. The request's deadline, class and abort signal come from the request context.
+ * @example const db = createGuardedDb({ url, poolSize: 5 }); // drop-in for createDb
+ */
+export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
+  const clock = options.clock ?? systemClock;
+  const policies = Object.fromEntries(
+    QUERY_CLASSES.map((c) => [c, { ...DEFAULT_CLASS_POLICIES[c], ...options.classes?.[c] }]),
+  ) as Record<QueryClass, ClassPolicy>;
+  const defaultClass = options.defaultQueryClass ?? 'critical';
+  const defaultTimeoutMs = options.defaultTimeoutMs ?? 5_000;
+  const emit = (event: GuardEvent) => {
+    recorder.record(event);
+    options.onEvent?.(event);
+  };
+
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: options.applicationName ?? 'bulwark',
+  });
+  // An idle client that loses its server emits 'error'; the pool drops it and opens another later.
+  pool.on('error', () => {});
+  const canceller = options.cancelBackend ? undefined : createBackendCanceller(options.url);
+  const cancelBackend = options.cancelBackend ?? (canceller as NonNullable<typeof canceller>).cancel;
+
+  const limit = createAdaptiveLimit({
+    minLimit: Math.min(options.poolSize, 2),
+    ...options.limit,
+    maxLimit: options.poolSize,
+  });
+  const bulkheads = createBulkheads({
+    shares: Object.fromEntries(QUERY_CLASSES.map((c) => [c, policies[c].share])) as Record<
+      QueryClass,
+      number
+    >,
+    borrowReserve: options.borrowReserve ?? 0.25,
+  });
+  const queue = createAdmissionQueue<QueryClass>({
+    clock,
+    keys: QUERY_CLASSES,
+    reserveMs: 1,
+    ...options.queue,
+    tryTake: (key, waiting) => bulkheads.tryTake(key, limit.limit, waiting),
+  });
+  const recorder = createStatsRecorder();
+  // The statement_timeout each pooled connection currently has; SET only when the class changes it.
+  const timeouts = new WeakMap<pg.PoolClient, number>();
+  let closed = false;
+
+  const contextNow = (): RequestContext =>
+    currentRequestContext() ?? { deadline: clock.now() + defaultTimeoutMs, queryClass: defaultClass };
+
+  const freeSlot = (queryClass: QueryClass) => {
+    bulkheads.release(queryClass);
+    queue.drain();
+  };
+
+  const connect = async (ctx: RequestContext): Promise<pg.PoolClient> => {
+    const connecting = pool.connect();
+    const watch = watchDeadline(ctx, clock);
+    try {
+      const winner = await Promise.race([
+        connecting.then((client) => ({ client })),
+        watch.fired.then((reason) => ({ reason })),
+      ]);
+      if ('client' in winner) return winner.client;
+      // The connection still arrives later: hand it back to the pool then, and only then the slot.
+      connecting.then(
+        (client) => {
+          client.release();
+          freeSlot(ctx.queryClass);
+        },
+        () => freeSlot(ctx.queryClass),
+      );
+      throw winner.reason === 'aborted'
+        ? new BulwarkError('DATA_ERR_CANCELLED', 'the client went away while a connection was opened')
+        : new BulwarkError(
+            'DATA_ERR_UNAVAILABLE',
+            "no connection could be opened before the request's deadline",
+          );
+    } catch (err) {
+      if (!(err instanceof BulwarkError)) freeSlot(ctx.queryClass);
+      throw translateDbError(err);
+    } finally {
+      watch.dispose();
+    }
+  };
+
+  /** Admission, a slot and a connection with the class's statement_timeout; throws at the edge. */
+  const lease = async (): Promise<{ lease: Lease; ctx: RequestContext }> => {
+    if (closed) throw new BulwarkError('DATA_ERR_UNAVAILABLE', 'the database handle is closed');
+    const ctx = contextNow();
+    const admission = await queue.acquire(ctx.queryClass, ctx.deadline, ctx.signal);
+    if (!admission.ok) {
+      emit({
+        type: 'rejected',
+        queryClass: ctx.queryClass,
+        reason: admission.reason,
+        waitedMs: admission.waitedMs,
+      });
+      if (admission.reason === 'aborted')
+        throw new BulwarkError('DATA_ERR_CANCELLED', 'the client went away before the query ran');
+      throw new BulwarkError('DATA_ERR_OVERLOADED', REJECTION_MESSAGES[admission.reason]);
+    }
+    emit({ type: 'admitted', queryClass: ctx.queryClass, waitedMs: admission.waitedMs });
+    const client = await connect(ctx);
+    const held = new Lease(client, ctx, clock, cancelBackend, {
+      onStatement(durationMs, outcome) {
+        if (outcome === 'aborted') return; // a client leaving says nothing about the database
+        emit({ type: 'query', queryClass: ctx.queryClass, durationMs, ok: outcome === 'ok' });
+        limit.onSample(durationMs, bulkheads.total, outcome === 'timeout' || outcome === 'deadline');
+        queue.drain(); // the limit may have grown
+      },
+      onCancel: (reason) => emit({ type: 'cancelled', queryClass: ctx.queryClass, reason }),
+    });
+    const wanted = policies[ctx.queryClass].statementTimeoutMs;
+    if (timeouts.get(client) !== wanted) {
+      try {
+        // An integer from our own config, so inlining it is safe; SET takes no parameters.
+        await held.run(`SET statement_timeout = ${Math.max(0, Math.floor(wanted))}`);
+        timeouts.set(client, wanted);
+      } catch (err) {
+        giveBack(held, ctx.queryClass, false);
+        throw err;
+      }
+    }
+    return { lease: held, ctx };
+  };
+
+  /** Returns the connection and the slot once nothing runs on it; rolls back first when asked. */
+  const giveBack = (held: Lease, queryClass: QueryClass, rollback: boolean) => {
+    // The common case, at once: the next request must not queue for a slot that is really free.
+    if (!rollback && held.idle) {
+      held.client.release();
+      freeSlot(queryClass);
+      return;
+    }
+    const done = held.settled().then(async () => {
+      if (!rollback) return held.client.release();
+      await held.client.query('ROLLBACK').then(
+        () => held.client.release(),
+        // A failed ROLLBACK means the connection is broken: destroy it rather than reuse it.
+        (err: Error) => held.client.release(err),
+      );
+    });
+    done.then(
+      () => freeSlot(queryClass),
+      () => freeSlot(queryClass),
+    );
+  };
+
+  return {
+    async query(text, values) {
+      const { lease: held, ctx } = await lease();
+      try {
+        options.onQuery?.(text, values);
+        return await held.run(text, values);
+      } finally {
+        giveBack(held, ctx.queryClass, false);
+      }
+    },
+    async transaction(fn) {
+      const { lease: held, ctx } = await lease();
+      try {
+        await held.run('BEGIN');
+        const tx: Queryable = {
+          query: (text, values) => {
+            options.onQuery?.(text, values);
+            return held.run(text, values);
+          },
+        };
+        const result = await fn(tx);
+        // Not watched: cancelling a COMMIT leaves the caller unsure whether its write happened.
+        await held.run('COMMIT', undefined, false);
+        giveBack(held, ctx.queryClass, false);
+        return result;
+      } catch (err) {
+        giveBack(held, ctx.queryClass, true);
+        throw translateDbError(err);
+      }
+    },
+    async close() {
+      closed = true;
+      await Promise.all([pool.end(), canceller?.close()]);
+    },
+    stats() {
+      const classes = recorder.classes();
+      for (const c of QUERY_CLASSES) {
+        classes[c].inflight = bulkheads.inflight(c);
+        classes[c].queued = queue.waiting(c);
+        classes[c].mode = queue.mode(c);
+      }
+      return {
+        limit: limit.limit,
+        poolSize: options.poolSize,
+        inflight: bulkheads.total,
+        queueLength: queue.length,
+        longRttMs: limit.longRttMs,
+        shortRttMs: limit.shortRttMs,
+        classes,
+      };
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * Query classes, most important first. A route declares one; the bulkheads give each a share of the
+ * connections so that a slow feature (heavy) or a batch job (background) cannot starve logins and writes.
+ */
+export const QUERY_CLASSES = ['critical', 'heavy', 'background'] as const;
+export type QueryClass = (typeof QUERY_CLASSES)[number];
+
+/** What the guard needs to know about the request a query serves. */
+export interface RequestContext {
+  /** Epoch milliseconds after which nobody is waiting for the answer any more. */
+  readonly deadline: number;
+  readonly queryClass: QueryClass;
+  /** Fires when the client goes away; a queued query is dropped and a running one cancelled. */
+  readonly signal?: AbortSignal;
+}
+
+// One store per process: the HTTP layer enters it once per request and every query the service
+// issues inside that request finds it, so service code passes nothing down.
+const storage = new AsyncLocalStorage<RequestContext>();
+
+/**
+ * Runs `fn` with `ctx` as the context of every query it issues, however deep.
+ * @example runWithRequestContext({ deadline: Date.now() + 2000, queryClass: 'heavy' }, () => handler(req))
+ */
+export function runWithRequestContext<T>(ctx: RequestContext, fn: () => T): T {
+  return storage.run(ctx, fn);
+}
+
+/** The context of the request being served, or undefined outside any request (start-up, scripts). */
+export function currentRequestContext(): RequestContext | undefined {
+  return storage.getStore();
+}

@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import {
+  createGuardedDb,
+  type GuardedDb,
+  type GuardedDbOptions,
+  type QueryClass,
+  runWithRequestContext,
+} from '../../src/data/guard/index.js';
+import { startEmbeddedPostgres } from '../../src/data/index.js';
+import { BulwarkError } from '../../src/errors/index.js';
+import { freePort, type TestDatabase } from '../support/stack.js';
+
+/**
+ * A real PostgreSQL, as startTestDatabase() gives, but in a directory the server's user can enter:
+ * run as root, the embedded server runs as `postgres`, and mkdtemp's mode 700 shuts it out. The guard
+ * needs no schema (pg_sleep and temporary tables), so no migrations.
+ */
+async function startDatabase(): Promise<TestDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-guard-'));
+  chmodSync(dir, 0o755);
+  const server = await startEmbeddedPostgres({
+    dir: join(dir, 'pg'),
+    port: await freePort(),
+    database: 'conduit',
+  });
+  return {
+    url: server.url,
+    dir,
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let database: TestDatabase;
+before(async () => {
+  database = await startDatabase();
+});
+after(async () => {
+  await database?.stop();
+});
+
+const open: GuardedDb[] = [];
+function guard(options: Omit<GuardedDbOptions, 'url'>): GuardedDb {
+  const db = createGuardedDb({ url: database.url, ...options });
+  open.push(db);
+  return db;
+}
+after(async () => {
+  await Promise.all(open.map((db) => db.close()));
+});
+
+/** Runs `sql` as a request of `queryClass` with `budgetMs` left. */
+function request(db: GuardedDb, sql: string, budgetMs: number, queryClass: QueryClass = 'critical') {
+  return runWithRequestContext({ deadline: Date.now() + budgetMs, queryClass }, () => db.query(sql));
+}
+
+async function until(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+const codeOf = (err: unknown) => (err instanceof BulwarkError ? err.code : String(err));
+
+test('with every connection busy, a query whose deadline is 100 ms away is refused as overloaded by then and never runs', async () => {
+  const sent: string[] = [];
+  const db = guard({ poolSize: 2, limit: { minLimit: 2 }, onQuery: (text) => sent.push(text) });
+  const sleepers = [1, 2].map(() => request(db, 'SELECT pg_sleep(1)', 5_000));
+  await until(() => sent.length === 2);
+
+  const started = Date.now();
+  const error = await request(db, "SELECT 'must never run'", 100).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  const elapsed = Date.now() - started;
+
+  assert.equal(codeOf(error), 'DATA_ERR_OVERLOADED');
+  assert.equal((error as BulwarkError).status, 503);
+  assert.ok(elapsed < 100 + 100, `refused after ${elapsed} ms`);
+  assert.equal(db.stats().classes.critical.rejected.deadline, 1);
+  await Promise.all(sleepers);
+  assert.deepEqual(sent, ['SELECT pg_sleep(1)', 'SELECT pg_sleep(1)']);
+});
+
+test('under a standing queue the newest waiter is served before the older ones', async () => {
+  const db = guard({
+    poolSize: 1,
+    limit: { minLimit: 1 },
+    // No shedding here: the test watches the order in which waiters are served, not who is dropped.
+    queue: { targetMs: 5, intervalMs: 50, sloughMs: 10_000 },
+  });
+  const served: number[] = [];
+  const holder = request(db, 'SELECT pg_sleep(0.4)', 5_000);
+  await until(() => db.stats().inflight === 1);
+  const waiters = [1, 2, 3, 4].map((n) =>
+    request(db, `SELECT ${n} AS n`, 5_000).then((r) => served.push(r.rows[0]?.n as number)),
+  );
+  await until(() => db.stats().queueLength === 4);
+  await Promise.all([holder, ...waiters]);
+
+  assert.deepEqual(served, [4, 3, 2, 1]);
+  assert.equal(db.stats().classes.critical.mode, 'lifo');
+});
+
+test('without a standing queue waiters are served in arrival order', async () => {
+  const db = guard({ poolSize: 1, limit: { minLimit: 1 }, queue: { targetMs: 1_000, intervalMs: 5_000 } });
+  const served: number[] = [];
+  const holder = request(db, 'SELECT pg_sleep(0.2)', 5_000);
+  await until(() => db.stats().inflight === 1);
+  const waiters = [1, 2, 3, 4].map((n) =>
+    request(db, `SELECT ${n} AS n`, 5_000).then((r) => served.push(r.rows[0]?.n as number)),
+  );
+  await Promise.all([holder, ...waiters]);
+  assert.deepEqual(served, [1, 2, 3, 4]);
+});
+
+test('heavy queries saturating their share do not stop a critical query from running promptly', async () => {
+  const db = guard({ poolSize: 4, limit: { minLimit: 4 } });
+  const heavy = Array.from({ length: 12 }, () =>
+    request(db, 'SELECT pg_sleep(1)', 4_000, 'heavy').catch(codeOf),
+  );
+  // Heavy holds its half, plus what it may borrow while the pool is otherwise idle (one slot stays free).
+  await until(() => db.stats().classes.heavy.inflight === 3);
+
+  const started = Date.now();
+  const result = await request(db, 'SELECT 1 AS one', 1_000, 'critical');
+  const elapsed = Date.now() - started;
+  assert.equal(result.rows[0]?.one, 1);
+  // Well under the 1 s a heavy slot takes to free: it did not wait for one.
+  assert.ok(elapsed < 500, `the critical query took ${elapsed} ms`);
+  assert.equal(db.stats().classes.heavy.inflight, 3);
+  await Promise.all(heavy);
+});
+
+test('a critical burst is served ahead of queued heavy work once heavy is past its share', async () => {
+  // CoDel kept out of the way: three 50 ms queries on one free slot is a standing queue by its 5 ms
+  // target, and this test is about which class a freed slot goes to, not about shedding.
+  const db = guard({ poolSize: 4, limit: { minLimit: 4 }, queue: { targetMs: 1_000, intervalMs: 5_000 } });
+  const heavy = Array.from({ length: 8 }, () =>
+    request(db, 'SELECT pg_sleep(0.3)', 4_000, 'heavy').catch(codeOf),
+  );
+  await until(() => db.stats().classes.heavy.inflight === 3);
+  const started = Date.now();
+  const critical = await Promise.all(
+    [1, 2, 3].map(() =>
+      request(db, 'SELECT pg_sleep(0.05)', 2_000, 'critical').then(() => Date.now() - started),
+    ),
+  );
+  // One critical query runs at once; the others take the first slots heavy gives back (about 300 ms),
+  // never waiting behind the heavy queue.
+  assert.ok(Math.max(...critical) < 600, `critical queries finished after ${critical.join(', ')} ms`);
+  await Promise.all(heavy);
+});
+
+test('two hundred concurrent queries on a pool of two all settle by their deadlines, as results or overload errors', async () => {
+  const db = guard({ poolSize: 2 });
+  // Both connections open first: this is about the queue, not about how fast a busy machine connects.
+  await Promise.all([
+    request(db, 'SELECT pg_sleep(0.05)', 5_000),
+    request(db, 'SELECT pg_sleep(0.05)', 5_000),
+  ]);
+  const started = Date.now();
+  const outcomes = await Promise.all(
+    Array.from({ length: 200 }, (_, i) =>
+      request(db, 'SELECT pg_sleep(0.02)', 200 + (i % 5) * 50, (['critical', 'heavy'] as const)[i % 2]).then(
+        () => ({ ok: true, at: Date.now() - started }),
+        (err: unknown) => ({ ok: false, code: codeOf(err), at: Date.now() - started }),
+      ),
+    ),
+  );
+  const latest = Math.max(...outcomes.map((o) => o.at));
+  assert.ok(latest < 400 + 500, `the last query settled after ${latest} ms`);
+  assert.ok(outcomes.some((o) => o.ok));
+  const codes = new Set(outcomes.filter((o) => !o.ok).map((o) => (o as { code: string }).code));
+  for (const code of codes) assert.ok(['DATA_ERR_OVERLOADED', 'DATA_ERR_CANCELLED'].includes(code), code);
+  await until(() => db.stats().inflight === 0);
+  assert.equal(db.stats().queueLength, 0);
+});
+
+test('queries outside any request run as critical with the default budget, and transactions commit', async () => {
+  const db = guard({ poolSize: 2 });
+  const result = await db.transaction(async (tx) => {
+    await tx.query('CREATE TEMP TABLE guard_probe (n int) ON COMMIT DROP');
+    await tx.query('INSERT INTO guard_probe VALUES ($1)', [7]);
+    return tx.query<{ n: number }>('SELECT n FROM guard_probe');
+  });
+  assert.deepEqual(result.rows, [{ n: 7 }]);
+  assert.equal(db.stats().classes.critical.admitted, 1);
+  const timeout = await db.query<{ statement_timeout: string }>('SHOW statement_timeout');
+  assert.equal(timeout.rows[0]?.statement_timeout, '5s');
+});
