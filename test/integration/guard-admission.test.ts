@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   createGuardedDb,
@@ -10,36 +7,12 @@ import {
   type QueryClass,
   runWithRequestContext,
 } from '../../src/data/guard/index.js';
-import { startEmbeddedPostgres } from '../../src/data/index.js';
 import { BulwarkError } from '../../src/errors/index.js';
-import { freePort, type TestDatabase } from '../support/stack.js';
-
-/**
- * A real PostgreSQL, as startTestDatabase() gives, but in a directory the server's user can enter:
- * run as root, the embedded server runs as `postgres`, and mkdtemp's mode 700 shuts it out. The guard
- * needs no schema (pg_sleep and temporary tables), so no migrations.
- */
-async function startDatabase(): Promise<TestDatabase> {
-  const dir = mkdtempSync(join(tmpdir(), 'bulwark-guard-'));
-  chmodSync(dir, 0o755);
-  const server = await startEmbeddedPostgres({
-    dir: join(dir, 'pg'),
-    port: await freePort(),
-    database: 'conduit',
-  });
-  return {
-    url: server.url,
-    dir,
-    async stop() {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+import { startTestDatabase, type TestDatabase } from '../support/stack.js';
 
 let database: TestDatabase;
 before(async () => {
-  database = await startDatabase();
+  database = await startTestDatabase();
 });
 after(async () => {
   await database?.stop();

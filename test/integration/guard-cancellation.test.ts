@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import {
@@ -10,37 +7,13 @@ import {
   type GuardedDbOptions,
   runWithRequestContext,
 } from '../../src/data/guard/index.js';
-import { startEmbeddedPostgres } from '../../src/data/index.js';
 import type { BulwarkError } from '../../src/errors/index.js';
-import { freePort, type TestDatabase } from '../support/stack.js';
-
-/**
- * A real PostgreSQL, as startTestDatabase() gives, but in a directory the server's user can enter:
- * run as root, the embedded server runs as `postgres`, and mkdtemp's mode 700 shuts it out. The guard
- * needs no schema (pg_sleep and temporary tables), so no migrations.
- */
-async function startDatabase(): Promise<TestDatabase> {
-  const dir = mkdtempSync(join(tmpdir(), 'bulwark-guard-'));
-  chmodSync(dir, 0o755);
-  const server = await startEmbeddedPostgres({
-    dir: join(dir, 'pg'),
-    port: await freePort(),
-    database: 'conduit',
-  });
-  return {
-    url: server.url,
-    dir,
-    async stop() {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+import { startTestDatabase, type TestDatabase } from '../support/stack.js';
 
 let database: TestDatabase;
 let observer: pg.Client;
 before(async () => {
-  database = await startDatabase();
+  database = await startTestDatabase();
   observer = new pg.Client(database.url);
   await observer.connect();
 });
