@@ -80,7 +80,26 @@ export function createDb(options: DbOptions): Db {
   };
 
   return {
-    query: (text, values) => run(pool, text, values),
+    // Check a connection out first and only then report the statement as sent, so that the time
+    // spent waiting for the pool (the seed outage's bottleneck) is not mistaken for query time.
+    async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]) {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        throw translateDbError(err);
+      }
+      try {
+        const result = await run<R>(client, text, values);
+        client.release();
+        return result;
+      } catch (err) {
+        // A broken connection must not go back to the pool; a failed statement leaves it usable.
+        const broken = err instanceof Error && (err as { code?: string }).code === 'DATA_ERR_UNAVAILABLE';
+        client.release(broken ? err : undefined);
+        throw err;
+      }
+    },
     async transaction(fn) {
       let client: pg.PoolClient;
       try {

@@ -9,6 +9,7 @@ export {
   type RunningPostgres,
   startEmbeddedPostgres,
 } from './postgres-embedded.js';
+export * from './query-stats/index.js';
 export {
   DEFAULT_DEMO_PASSWORD,
   type DemoSizes,

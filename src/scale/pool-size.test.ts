@@ -19,9 +19,16 @@ test('a configured pool size is used as given while it fits the server budget', 
 });
 
 test('more workers never take the total past max_connections minus the reserve', () => {
-  // 40 workers asking for 10 each would need 400 + 40 control connections of a server allowing 100.
-  const perWorker = poolSizePerWorker({ ...base, configured: 10, workers: 40 });
-  assert.equal(perWorker, 1);
-  assert.ok(40 * (perWorker + 1) <= 100 - 10);
-  assert.equal(poolSizePerWorker({ ...base, configured: 50, workers: 2 }), 44);
+  // 20 workers asking for 10 each would need 200 + 40 control connections of a server allowing 100.
+  const perWorker = poolSizePerWorker({ ...base, configured: 10, workers: 20 });
+  assert.equal(perWorker, 2);
+  assert.ok(20 * (perWorker + 2) <= 100 - 10);
+  assert.equal(poolSizePerWorker({ ...base, configured: 50, workers: 2 }), 43);
+});
+
+test('workers that cannot each get one connection and their control connections stop start-up with a reason', () => {
+  assert.throws(() => poolSizePerWorker({ ...base, workers: 31 }), {
+    code: 'CONFIG_ERR_INVALID',
+    message: /31 workers need at least 93 connections, but the database allows 90 .*use at most 30 workers/,
+  });
 });

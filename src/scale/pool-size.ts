@@ -1,3 +1,8 @@
+import { BulwarkError } from '../errors/index.js';
+
+/** Connections each worker holds besides its pool: the guard's cancel connection, the EXPLAIN sampler's. */
+export const CONTROL_CONNECTIONS_PER_WORKER = 2;
+
 export interface PoolSizeInput {
   /** `database.poolMax`; 0 means "derive it". */
   configured: number;
@@ -14,8 +19,8 @@ export interface PoolSizeInput {
  * that only latency grows, so the whole stack gets about `2 × dbCores + 1` connections, divided
  * among the workers (at least 2 each, so one slow query cannot block a worker's every request).
  * Whatever is asked, the total stays inside the server's budget (`max_connections` minus the
- * reserve, each worker also holding one control connection for cancels), so adding workers can never
- * push the database past its connection limit.
+ * reserve, each worker also holding its control connections), so adding workers can never push the
+ * database past its connection limit: a configuration that cannot fit stops start-up instead.
  */
 export function poolSizePerWorker(input: PoolSizeInput): number {
   const workers = Math.max(1, input.workers);
@@ -23,6 +28,14 @@ export function poolSizePerWorker(input: PoolSizeInput): number {
     input.configured > 0
       ? input.configured
       : Math.max(2, Math.ceil((2 * Math.max(1, input.dbCores) + 1) / workers));
-  const budgetPerWorker = Math.floor((input.maxConnections - input.reserve) / workers) - 1;
-  return Math.max(1, Math.min(wanted, budgetPerWorker));
+  const budget = input.maxConnections - input.reserve;
+  const budgetPerWorker = Math.floor(budget / workers) - CONTROL_CONNECTIONS_PER_WORKER;
+  if (budgetPerWorker < 1) {
+    const most = Math.floor(budget / (1 + CONTROL_CONNECTIONS_PER_WORKER));
+    throw new BulwarkError(
+      'CONFIG_ERR_INVALID',
+      `${workers} workers need at least ${workers * (1 + CONTROL_CONNECTIONS_PER_WORKER)} connections, but the database allows ${budget} (max_connections ${input.maxConnections} minus guard.connectionReserve ${input.reserve}): use at most ${most} workers`,
+    );
+  }
+  return Math.min(wanted, budgetPerWorker);
 }

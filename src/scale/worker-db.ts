@@ -1,60 +1,99 @@
 import type { Config } from '../config/index.js';
-import { createDb, createGuardedDb, createQueryCache, type Db, type QueryCache } from '../data/index.js';
+import {
+  createDb,
+  createExplainSampler,
+  createGuardedDb,
+  createQueryCache,
+  createQueryStats,
+  type Db,
+  instrumentDb,
+  markQuerySent,
+  type QueryCache,
+  type QueryStats,
+  type SlowQueryLogEntry,
+} from '../data/index.js';
 
 export interface WorkerData {
   db: Db;
   cache?: QueryCache;
+  /** Per-fingerprint query statistics, for telemetry and diagnosis. */
+  queryStats: QueryStats;
   /** Each request's deadline for its queries, when the profile has one. */
   requestBudgetMs?: number;
   close(): Promise<void>;
+}
+
+export interface WorkerDataOptions {
+  databaseUrl: string;
+  poolMax: number;
+  name: string;
+  /** Where slow-query lines go (the worker's logger). */
+  logSlowQuery?: (entry: SlowQueryLogEntry) => void;
+  /** Every statement sent, with its values; tests count and EXPLAIN through it. */
+  onQuery?: (text: string, values: readonly unknown[] | undefined) => void;
 }
 
 /**
  * The data layer a worker runs with. Hardened (the default): the guard (bounded waits, adaptive
  * limit, bulkheads, statement timeouts, cancellation) and the query cache. Pre-incident: exactly the
  * seed's stack, a `pg.Pool` with its defaults (10 connections, waiters queue for ever, no statement
- * timeout) and no cache, so drills can show the outage and the fix side by side.
+ * timeout) and no cache, so drills can show the outage and the fix side by side. Both record query
+ * statistics, with slow SELECTs explained off the hot path, so the pool wait shows in either.
  */
-export function createWorkerData(
-  config: Readonly<Config>,
-  databaseUrl: string,
-  poolMax: number,
-  name: string,
-): WorkerData {
-  if (config.profile === 'pre-incident') {
-    const db = createDb({
-      url: databaseUrl,
-      max: 10,
-      statementTimeoutMs: 0,
-      acquireTimeoutMs: 0,
-      applicationName: name,
-    });
-    return { db, close: () => db.close() };
-  }
-  const db = createGuardedDb({
-    url: databaseUrl,
-    poolSize: poolMax,
-    applicationName: name,
-    classes: {
-      critical: { statementTimeoutMs: config.guard.criticalStatementTimeoutMs },
-      heavy: { share: config.guard.heavyShare, statementTimeoutMs: config.guard.heavyStatementTimeoutMs },
-      background: { share: config.guard.backgroundShare },
-    },
-    queue: { targetMs: config.guard.codelTargetMs, intervalMs: config.guard.codelIntervalMs },
-    defaultTimeoutMs: config.guard.requestBudgetMs,
+export function createWorkerData(config: Readonly<Config>, options: WorkerDataOptions): WorkerData {
+  const onQuery = (text: string, values: readonly unknown[] | undefined) => {
+    markQuerySent(text, values);
+    options.onQuery?.(text, values);
+  };
+  const base =
+    config.profile === 'pre-incident'
+      ? createDb({
+          url: options.databaseUrl,
+          max: 10,
+          statementTimeoutMs: 0,
+          acquireTimeoutMs: 0,
+          applicationName: options.name,
+          onQuery,
+        })
+      : createGuardedDb({
+          url: options.databaseUrl,
+          poolSize: options.poolMax,
+          applicationName: options.name,
+          classes: {
+            critical: { statementTimeoutMs: config.guard.criticalStatementTimeoutMs },
+            heavy: {
+              share: config.guard.heavyShare,
+              statementTimeoutMs: config.guard.heavyStatementTimeoutMs,
+            },
+            background: { share: config.guard.backgroundShare },
+          },
+          queue: { targetMs: config.guard.codelTargetMs, intervalMs: config.guard.codelIntervalMs },
+          defaultTimeoutMs: config.guard.requestBudgetMs,
+          onQuery,
+        });
+  const queryStats = createQueryStats();
+  const explain = createExplainSampler({
+    stats: queryStats,
+    url: options.databaseUrl,
+    applicationName: `${options.name}-explain`,
+    ...(options.logSlowQuery ? { log: options.logSlowQuery } : {}),
   });
-  const cache = config.cache.enabled
-    ? createQueryCache({
-        maxBytes: config.cache.maxBytes,
-        ...(config.cache.redisUrl ? { redisUrl: config.cache.redisUrl } : {}),
-      })
-    : undefined;
+  const db = instrumentDb(base, queryStats, { explain, splitPoolWait: true });
+  const cache =
+    config.profile === 'hardened' && config.cache.enabled
+      ? createQueryCache({
+          maxBytes: config.cache.maxBytes,
+          ...(config.cache.redisUrl ? { redisUrl: config.cache.redisUrl } : {}),
+        })
+      : undefined;
   return {
     db,
+    queryStats,
     ...(cache ? { cache } : {}),
-    requestBudgetMs: config.guard.requestBudgetMs,
+    ...(config.profile === 'hardened' ? { requestBudgetMs: config.guard.requestBudgetMs } : {}),
     async close() {
       await cache?.close();
+      await explain.close();
       await db.close();
     },
   };

@@ -20,12 +20,12 @@ export async function runWorker(): Promise<void> {
     redact: ['req.headers.authorization', 'req.headers.cookie'],
   });
 
-  const data = createWorkerData(
-    config,
-    boot.databaseUrl,
-    boot.poolMax,
-    `bulwark-worker-${cluster.worker?.id ?? 0}`,
-  );
+  const data = createWorkerData(config, {
+    databaseUrl: boot.databaseUrl,
+    poolMax: boot.poolMax,
+    name: `bulwark-worker-${cluster.worker?.id ?? 0}`,
+    logSlowQuery: (entry) => log.warn(entry, 'slow query'),
+  });
   const app = await buildApp({
     config,
     db: data.db,

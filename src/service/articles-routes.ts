@@ -18,7 +18,7 @@ const optionalNonBlank = (field: string, value: string | undefined) =>
 
 /** Creating, reading, updating and deleting single articles. */
 export function registerArticleRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const { db, auth } = ctx;
+  const { db, reads, auth } = ctx;
 
   app.post<{ Body: CreateArticleBody }>(
     '/articles',
@@ -45,7 +45,7 @@ export function registerArticleRoutes(app: FastifyInstance, ctx: RouteContext): 
     '/articles/:slug',
     { onRequest: auth.optional, schema: { params: SlugParams } },
     async (request) => {
-      const article = await articleBySlug(db, request.params.slug, request.viewer?.id ?? null);
+      const article = await reads.article(request.params.slug, request.viewer?.id ?? null);
       if (!article) throw notFound('article');
       return { article: articleJson(article) };
     },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CommentBody, CommentParams, SlugParams } from './article-schemas.js';
 import { viewerOfAuthed } from './auth.js';
-import { deleteComment, insertComment, listComments } from './comments-sql.js';
+import { deleteComment, insertComment } from './comments-sql.js';
 import type { RouteContext } from './context.js';
 import { forbidden, invalid, notFound } from './http-errors.js';
 import { mapPgErrors } from './pg-errors.js';
@@ -9,13 +9,13 @@ import { commentJson } from './presenters.js';
 
 /** Comments on an article. */
 export function registerCommentRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const { db, auth } = ctx;
+  const { db, reads, auth } = ctx;
 
   app.get<{ Params: SlugParams }>(
     '/articles/:slug/comments',
     { onRequest: auth.optional, schema: { params: SlugParams } },
     async (request) => {
-      const comments = await listComments(db, request.params.slug, request.viewer?.id ?? null);
+      const comments = await reads.comments(request.params.slug, request.viewer?.id ?? null);
       if (!comments) throw notFound('article');
       return { comments: comments.map(commentJson) };
     },

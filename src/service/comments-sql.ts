@@ -1,5 +1,5 @@
 import type { Queryable } from '../data/index.js';
-import type { CommentRow } from './presenters.js';
+import type { CommentRow, SharedCommentRow } from './presenters.js';
 
 const INSERT = `WITH c AS (
     INSERT INTO comments (article_id, author_id, body) SELECT id, $2, $3 FROM articles WHERE slug = $1
@@ -12,6 +12,11 @@ const INSERT = `WITH c AS (
 const LIST = `SELECT c.id, c.body, c.created_at, c.updated_at, u.username AS author_username,
     u.bio AS author_bio, u.image AS author_image,
     EXISTS(SELECT 1 FROM follows fo WHERE fo.follower_id = $2::bigint AND fo.followee_id = c.author_id) AS following
+  FROM articles a LEFT JOIN comments c ON c.article_id = a.id LEFT JOIN users u ON u.id = c.author_id
+  WHERE a.slug = $1 ORDER BY c.id`;
+
+const SHARED_LIST = `SELECT c.id, c.author_id, c.body, c.created_at, c.updated_at, u.username AS author_username,
+    u.bio AS author_bio, u.image AS author_image
   FROM articles a LEFT JOIN comments c ON c.article_id = a.id LEFT JOIN users u ON u.id = c.author_id
   WHERE a.slug = $1 ORDER BY c.id`;
 
@@ -39,6 +44,13 @@ export async function listComments(
   viewerId: string | null,
 ): Promise<CommentRow[] | null> {
   const { rows } = await q.query<CommentRow & { id: string | null }>(LIST, [slug, viewerId]);
+  if (rows.length === 0) return null;
+  return rows.filter((r) => r.id !== null);
+}
+
+/** `listComments` without `following`; cacheable. */
+export async function sharedComments(q: Queryable, slug: string): Promise<SharedCommentRow[] | null> {
+  const { rows } = await q.query<SharedCommentRow & { id: string | null }>(SHARED_LIST, [slug]);
   if (rows.length === 0) return null;
   return rows.filter((r) => r.id !== null);
 }

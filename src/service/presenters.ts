@@ -1,4 +1,9 @@
-/** Rows as the SQL of this folder selects them, and their RealWorld JSON shapes. */
+/**
+ * Rows as the SQL of this folder selects them, and their RealWorld JSON shapes. A timestamp is a
+ * `Date` straight from the driver, or its ISO string when the row came through the query cache.
+ */
+
+type Timestamp = Date | string;
 
 export interface ProfileRow {
   username: string;
@@ -14,8 +19,8 @@ export interface ArticleRow {
   description: string;
   body?: string;
   tag_list: string[];
-  created_at: Date;
-  updated_at: Date;
+  created_at: Timestamp;
+  updated_at: Timestamp;
   favorites_count: number;
   favorited: boolean;
   author_username: string;
@@ -27,13 +32,21 @@ export interface ArticleRow {
 export interface CommentRow {
   id: string;
   body: string;
-  created_at: Date;
-  updated_at: Date;
+  created_at: Timestamp;
+  updated_at: Timestamp;
   author_username: string;
   author_bio: string | null;
   author_image: string | null;
   following: boolean;
 }
+
+/**
+ * The parts that are the same for every reader, which the query cache may hold: the per-user flags
+ * left out, the ids they are computed from kept.
+ */
+export type SharedArticleRow = Omit<ArticleRow, 'favorited' | 'following'> & { author_id: string };
+export type SharedCommentRow = Omit<CommentRow, 'following'> & { author_id: string };
+export type SharedProfileRow = Omit<ProfileRow, 'following'> & { id: string };
 
 export interface UserRow {
   id: string;
@@ -49,6 +62,8 @@ export const profileJson = (p: ProfileRow) => ({
   image: p.image,
   following: p.following,
 });
+
+const iso = (t: Timestamp) => (typeof t === 'string' ? t : t.toISOString());
 
 const authorJson = (r: ArticleRow | CommentRow) =>
   profileJson({
@@ -66,8 +81,8 @@ export function articleJson(r: ArticleRow) {
     description: r.description,
     ...(r.body === undefined ? {} : { body: r.body }),
     tagList: r.tag_list,
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
     favorited: r.favorited,
     favoritesCount: r.favorites_count,
     author: authorJson(r),
@@ -77,8 +92,8 @@ export function articleJson(r: ArticleRow) {
 export function commentJson(r: CommentRow) {
   return {
     id: Number(r.id),
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
     body: r.body,
     author: authorJson(r),
   };

@@ -4,19 +4,19 @@ import type { RouteContext } from './context.js';
 import { invalid, notFound } from './http-errors.js';
 import { mapPgErrors } from './pg-errors.js';
 import { profileJson } from './presenters.js';
-import { follow, profile } from './profiles-sql.js';
+import { follow } from './profiles-sql.js';
 import { UsernameParams } from './user-schemas.js';
 
 /** Profiles, following and unfollowing. */
 export function registerProfileRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const { db, auth } = ctx;
+  const { db, reads, auth } = ctx;
   const schema = { params: UsernameParams };
 
   app.get<{ Params: UsernameParams }>(
     '/profiles/:username',
     { onRequest: auth.optional, schema },
     async (request) => {
-      const p = await profile(db, request.params.username, request.viewer?.id ?? null);
+      const p = await reads.profile(request.params.username, request.viewer?.id ?? null);
       if (!p) throw notFound('profile');
       return { profile: profileJson(p) };
     },

@@ -1,5 +1,5 @@
 import type { Queryable } from '../data/index.js';
-import type { ProfileRow } from './presenters.js';
+import type { ProfileRow, SharedProfileRow } from './presenters.js';
 
 const GET = `SELECT u.username, u.bio, u.image,
     EXISTS(SELECT 1 FROM follows f WHERE f.follower_id = $2::bigint AND f.followee_id = u.id) AS following
@@ -22,6 +22,15 @@ export async function profile(
   viewerId: string | null,
 ): Promise<ProfileRow | null> {
   const { rows } = await q.query<ProfileRow>(GET, [username, viewerId]);
+  return rows[0] ?? null;
+}
+
+/** The profile as every reader sees it (no `following`), with its id; cacheable. */
+export async function sharedProfile(q: Queryable, username: string): Promise<SharedProfileRow | null> {
+  const { rows } = await q.query<SharedProfileRow>(
+    'SELECT id, username, bio, image FROM users WHERE username = $1',
+    [username],
+  );
   return rows[0] ?? null;
 }
 

@@ -5,8 +5,16 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { type Config, loadConfig } from '../../src/config/index.js';
-import { createDb, type Db, migrate, startEmbeddedPostgres } from '../../src/data/index.js';
+import {
+  createDb,
+  createQueryCache,
+  type Db,
+  migrate,
+  type QueryCache,
+  startEmbeddedPostgres,
+} from '../../src/data/index.js';
 import { buildApp } from '../../src/http/index.js';
+import { createWorkerData } from '../../src/scale/index.js';
 
 /** A port that was free a moment ago on loopback. */
 export async function freePort(): Promise<number> {
@@ -73,20 +81,70 @@ export interface TestApp {
   db: Db;
   baseUrl: string;
   queries: { text: string; values: readonly unknown[] | undefined }[];
+  /** The query cache the service reads through; undefined when the app runs without one. */
+  cache: QueryCache | undefined;
   close(): Promise<void>;
 }
 
-/** The API in this process on a random port, over `url`; `queries` records every statement sent. */
-export async function startTestApp(url: string, flags: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /**
+   * Run the data layer exactly as a worker of the hardened profile does (guard, query statistics,
+   * cache, request deadlines), instead of a plain pool.
+   */
+  production?: boolean;
+  /** `true`: a fresh in-process cache, closed with the app; a cache: that one (its owner closes it). */
+  cache?: boolean | QueryCache;
+}
+
+/**
+ * The API in this process on a random port, over `url`; `queries` records every statement sent.
+ * Without a cache by default, as before; `{ cache: true }` runs it as production does.
+ */
+export async function startTestApp(
+  url: string,
+  flags: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const config = testConfig(flags);
   const queries: TestApp['queries'] = [];
-  const db = createDb({
-    url,
-    max: 5,
-    statementTimeoutMs: 5000,
-    onQuery: (text, values) => queries.push({ text, values }),
+  const record = (text: string, values: readonly unknown[] | undefined) => queries.push({ text, values });
+  if (options.production) {
+    const data = createWorkerData(config, {
+      databaseUrl: url,
+      poolMax: 5,
+      name: 'bulwark-test',
+      onQuery: record,
+    });
+    const app = await buildApp({
+      config,
+      db: data.db,
+      jwtSecret: 'test-secret-not-for-production',
+      ...(data.cache ? { cache: data.cache } : {}),
+      ...(data.requestBudgetMs !== undefined ? { requestBudgetMs: data.requestBudgetMs } : {}),
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as { port: number };
+    return {
+      app,
+      db: data.db,
+      baseUrl: `http://127.0.0.1:${port}`,
+      queries,
+      cache: data.cache,
+      async close() {
+        await app.close();
+        await data.close();
+      },
+    };
+  }
+  const db = createDb({ url, max: 5, statementTimeoutMs: 5000, onQuery: record });
+  const ownCache = options.cache === true;
+  const cache = options.cache === true ? createQueryCache() : options.cache || undefined;
+  const app = await buildApp({
+    config,
+    db,
+    jwtSecret: 'test-secret-not-for-production',
+    ...(cache ? { cache } : {}),
   });
-  const app = await buildApp({ config, db, jwtSecret: 'test-secret-not-for-production' });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   return {
@@ -94,9 +152,11 @@ export async function startTestApp(url: string, flags: Record<string, string> = 
     db,
     baseUrl: `http://127.0.0.1:${port}`,
     queries,
+    cache,
     async close() {
       await app.close();
       await db.close();
+      if (ownCache) await cache?.close();
     },
   };
 }
