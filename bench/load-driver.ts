@@ -1,10 +1,17 @@
 // The load generator, run as its own process so that it never shares an event loop (or a CPU
 // accounting) with the stack it measures. Usage: node --import tsx bench/load-driver.ts '<DriverJob JSON>'
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { Histogram } from 'hdr-histogram-js';
 import { Pool } from 'undici';
-import type { DriverJob, DriverLine, DriverResult, OpenModelStats } from './driver-protocol.js';
+import type { DriverLine, DriverResult, LatencySummary, OpenModelStats } from './driver-protocol.js';
+import type { GuardDriverResult, GuardJob, TimelineBucket } from './guard-protocol.js';
 import { encodeHistogram, latencyHistogram, recordMs, summarize } from './latency.js';
-import { type Reply, type Send, workload } from './workloads.js';
+import { type OpenRequest, type Reply, type Send, type SendInit, workload } from './workloads.js';
+
+// The job may carry the guard benchmark's optional extras (per-group latency, a timeline, signed-in
+// users, fixtures); without them the driver behaves exactly as before.
+type DriverJob = GuardJob;
 
 const LATE_THRESHOLD_MS = 5;
 
@@ -15,6 +22,15 @@ function emit(line: DriverLine): void {
 interface Exchange extends Reply {
   bytes: number;
   errorKind?: string;
+  /** The error body's `code` (e.g. DATA_ERR_OVERLOADED), read only when the job asks for groups. */
+  code?: string;
+}
+
+/** "2xx", the status ("503"), or the client-side error kind ("UND_ERR_HEADERS_TIMEOUT"). */
+function statusKey(x: Exchange): string {
+  if (x.status >= 200 && x.status < 300) return '2xx';
+  if (x.status > 0) return String(x.status);
+  return x.errorKind ?? 'error';
 }
 
 /** Counters and the histogram of the measured window. */
@@ -25,17 +41,75 @@ class Tally {
   journeys = 0;
   errors = 0;
   readonly byKind: Record<string, number> = {};
+  /** Optional extras (guard benchmark): per tag:status histograms, a timeline, slow answers. */
+  readonly groups = new Map<string, Histogram>();
+  readonly timeline = new Map<number, TimelineBucket>();
+  readonly codes: Record<string, number> = {};
+  overTimeout = 0;
+
+  constructor(private readonly job?: DriverJob) {}
+
+  private group(key: string, ms: number): void {
+    let h = this.groups.get(key);
+    if (!h) {
+      h = latencyHistogram();
+      this.groups.set(key, h);
+    }
+    recordMs(h, ms);
+  }
+
+  private extras(ms: number, x: Exchange, tag: string | undefined): void {
+    const job = this.job;
+    if (!job) return;
+    const key = statusKey(x);
+    if (ms > job.timeoutMs) this.overTimeout++;
+    if (job.groups) {
+      this.group(`all:${key}`, ms);
+      if (tag) this.group(`${tag}:${key}`, ms);
+      if (x.code) {
+        this.codes[`${key}:${x.code}`] = (this.codes[`${key}:${x.code}`] ?? 0) + 1;
+        this.group(`code:${x.code}`, ms);
+      }
+    }
+    if (job.timelineMs) {
+      const t = Math.floor(Date.now() / job.timelineMs) * job.timelineMs;
+      let b = this.timeline.get(t);
+      if (!b) {
+        b = { t, counts: {}, byTag: {} };
+        this.timeline.set(t, b);
+      }
+      b.counts[key] = (b.counts[key] ?? 0) + 1;
+      if (tag) b.byTag[`${tag}:${key}`] = (b.byTag[`${tag}:${key}`] ?? 0) + 1;
+    }
+  }
+
+  /** The extras for the result, when the job asked for them. */
+  extrasResult(): Pick<GuardDriverResult, 'groups' | 'codes' | 'overTimeout' | 'timeline'> {
+    if (!this.job || (!this.job.groups && !this.job.timelineMs)) return {};
+    const out: Pick<GuardDriverResult, 'groups' | 'codes' | 'overTimeout' | 'timeline'> = {
+      overTimeout: this.overTimeout,
+    };
+    if (this.job.groups) {
+      const groups: Record<string, LatencySummary> = {};
+      for (const [k, h] of this.groups) groups[k] = summarize(h);
+      out.groups = groups;
+      out.codes = { ...this.codes };
+    }
+    if (this.job.timelineMs) out.timeline = [...this.timeline.values()].sort((a, b) => a.t - b.t);
+    return out;
+  }
 
   error(kind: string): void {
     this.errors++;
     this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
   }
 
-  exchange(ms: number, x: Exchange): void {
+  exchange(ms: number, x: Exchange, tag?: string): void {
     this.requests++;
     this.bytes += x.bytes;
     recordMs(this.histogram, ms);
     if (x.errorKind) this.error(x.errorKind);
+    this.extras(ms, x, tag);
   }
 }
 
@@ -46,10 +120,24 @@ function errorKind(err: unknown): string {
   return 'unknown-error';
 }
 
-function makeExchange(pool: Pool, headers: Record<string, string>) {
-  return async (path: string, json = false): Promise<Exchange> => {
+function makeExchange(
+  pool: Pool,
+  baseHeaders: Record<string, string>,
+  tokens: readonly string[] = [],
+  readCodes = false,
+) {
+  return async (path: string, json = false, init: SendInit = {}): Promise<Exchange> => {
+    let headers = baseHeaders;
+    let body: string | undefined;
+    if (init.user !== undefined && tokens.length > 0) {
+      headers = { ...headers, authorization: `Token ${tokens[init.user % tokens.length]}` };
+    }
+    if (init.body !== undefined) {
+      body = JSON.stringify(init.body);
+      headers = { ...headers, 'content-type': 'application/json' };
+    }
     try {
-      const res = await pool.request({ path, method: 'GET', headers });
+      const res = await pool.request({ path, method: init.method ?? 'GET', headers, body });
       const ok = res.statusCode >= 200 && res.statusCode < 300;
       if (json && ok) {
         const text = await res.body.text();
@@ -60,6 +148,17 @@ function makeExchange(pool: Pool, headers: Record<string, string>) {
           return { ok: false, status: res.statusCode, bytes: text.length, errorKind: 'bad-json' };
         }
         return { ok, status: res.statusCode, json: parsed, bytes: text.length };
+      }
+      if (!ok && readCodes) {
+        const text = await res.body.text();
+        const code = /"code"\s*:\s*"([\w.-]{1,64})"/.exec(text)?.[1];
+        return {
+          ok,
+          status: res.statusCode,
+          bytes: text.length,
+          errorKind: `status-${res.statusCode}`,
+          ...(code ? { code } : {}),
+        };
       }
       let bytes = 0;
       for await (const chunk of res.body) bytes += (chunk as Buffer).length;
@@ -117,17 +216,17 @@ function measureWindow(startAt: number, durationMs: number): Window {
 
 /** Closed model: `connections` loops, each sending its next request when the previous one returned. */
 async function closedModel(job: DriverJob, exchange: ReturnType<typeof makeExchange>) {
-  const wl = workload(job.workload);
-  const tally = new Tally();
+  const wl = workload(job.workload, job);
+  const tally = new Tally(job);
   const window = measureWindow(performance.now() + job.warmupMs, job.durationMs);
   let done = false;
   void window.ended.then(() => {
     done = true;
   });
-  const send: Send = async (path, json) => {
+  const send: Send = async (path, json, init) => {
     const t = performance.now();
-    const x = await exchange(path, json);
-    if (window.measuring()) tally.exchange(performance.now() - t, x);
+    const x = await exchange(path, json, init);
+    if (window.measuring()) tally.exchange(performance.now() - t, x, init?.tag);
     return x;
   };
   const countError = (kind: string) => {
@@ -159,8 +258,11 @@ async function closedModel(job: DriverJob, exchange: ReturnType<typeof makeExcha
 async function openModel(job: DriverJob, exchange: ReturnType<typeof makeExchange>) {
   const rate = job.rate ?? 0;
   if (!(rate > 0)) throw new Error('the open model needs a positive rate');
-  const paths = await workload(job.workload).openPaths(exchange);
-  const tally = new Tally();
+  const wl = workload(job.workload, job);
+  const requests: OpenRequest[] = wl.openRequests
+    ? await wl.openRequests(exchange)
+    : (await wl.openPaths(exchange)).map((path) => ({ path }));
+  const tally = new Tally(job);
   const interval = 1000 / rate;
   const t0 = performance.now() + 20;
   const measureStart = t0 + job.warmupMs;
@@ -204,10 +306,11 @@ async function openModel(job: DriverJob, exchange: ReturnType<typeof makeExchang
       pending.set(i, due);
     }
     outstanding++;
-    void exchange(paths[i % paths.length] as string).then((x) => {
+    const req = requests[i % requests.length] as OpenRequest;
+    void exchange(req.path, false, req).then((x) => {
       outstanding--;
       if (!measured || !pending.delete(i)) return;
-      tally.exchange(performance.now() - due, x);
+      tally.exchange(performance.now() - due, x, req.tag);
       if (scheduleDone && pending.size === 0) drained();
     });
   };
@@ -246,6 +349,12 @@ async function openModel(job: DriverJob, exchange: ReturnType<typeof makeExchang
   return { tally, window, open: stats, requestsPerJourney: 0 };
 }
 
+/** Signed-in users' tokens, from the guard fixtures when the job names them. */
+function readTokens(job: DriverJob): string[] {
+  if (!job.fixturesFile) return [];
+  return (JSON.parse(readFileSync(job.fixturesFile, 'utf8')) as { tokens?: string[] }).tokens ?? [];
+}
+
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '') as DriverJob;
   const pool = new Pool(new URL(job.baseUrl).origin, {
@@ -258,14 +367,15 @@ async function main(): Promise<void> {
   });
   const headers: Record<string, string> = { accept: 'application/json' };
   if (job.token) headers.authorization = `Token ${job.token}`;
-  const exchange = makeExchange(pool, headers);
+  const exchange = makeExchange(pool, headers, readTokens(job), job.groups === true);
   const { tally, window, open, requestsPerJourney } =
     job.mode === 'open' ? await openModel(job, exchange) : await closedModel(job, exchange);
   await pool.destroy();
   const seconds = window.measuredMs() / 1000;
   const { token, ...rest } = job;
-  const result: DriverResult = {
-    job: { ...rest, authenticated: token !== undefined },
+  const result: DriverResult & GuardDriverResult = {
+    // the guard workloads' names are not in WorkloadName; the echo is informational
+    job: { ...rest, authenticated: token !== undefined } as DriverResult['job'],
     measuredMs: Math.round(window.measuredMs()),
     requests: tally.requests,
     throughput: tally.requests / seconds,
@@ -275,6 +385,7 @@ async function main(): Promise<void> {
     driverCpuCores: window.cpuCores(),
     driverEventLoopP99Ms: window.loopP99Ms(),
     histogram: encodeHistogram(tally.histogram),
+    ...tally.extrasResult(),
   };
   if (job.workload === 's2' && job.mode === 'closed') {
     // A journey at saturation takes seconds, so counting whole journeys inside the window undercounts;

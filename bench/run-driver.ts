@@ -1,5 +1,6 @@
 import { spawnBenchScript } from './child-process.js';
 import type { DriverJob, DriverResult } from './driver-protocol.js';
+import type { GuardJob } from './guard-protocol.js';
 import { coresUsed, sampleTree, type TreeSample } from './proc-cpu.js';
 
 export interface Measurement extends DriverResult {
@@ -18,7 +19,7 @@ export const JOB_DEFAULTS = {
  * `hooks.stackPid` (when given) over exactly the driver's measured window.
  */
 export async function runDriver(
-  job: DriverJob,
+  job: DriverJob | GuardJob,
   hooks: { stackPid?: number; onMeasureStart?: () => void } = {},
 ): Promise<Measurement> {
   const { stackPid } = hooks;

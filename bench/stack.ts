@@ -28,6 +28,9 @@ export interface BenchStack {
   /** True when this start created the database, and so loaded the demo dataset. */
   seeded: boolean;
   startMs: number;
+  /** The data directory (absolute) and the embedded PostgreSQL's port. */
+  dataDir: string;
+  databasePort: number;
   stop(): Promise<void>;
 }
 
@@ -35,6 +38,8 @@ export interface StackOptions {
   dataDir: string;
   workers?: number;
   readyTimeoutMs: number;
+  /** More `bulwark start` options, e.g. `['--profile', 'pre-incident']`. */
+  args?: string[];
 }
 
 /**
@@ -52,6 +57,7 @@ export async function startStack(
   // database that did not exist before this start is necessarily empty.
   const seeded = !existsSync(join(dataDir, 'pg', 'PG_VERSION'));
   const port = await freePort();
+  const databasePort = await freePort();
   const args = [
     join(REPO, 'bin/bulwark.js'),
     'start',
@@ -60,11 +66,12 @@ export async function startStack(
     '--http.port',
     String(port),
     '--database.embeddedPort',
-    String(await freePort()),
+    String(databasePort),
     '--log.level',
     'warn',
   ];
   if (options.workers !== undefined) args.push('--workers', String(options.workers));
+  if (options.args) args.push(...options.args);
   const t0 = Date.now();
   const child = spawn(process.execPath, args, {
     cwd: REPO,
@@ -109,6 +116,8 @@ export async function startStack(
     origin: `http://127.0.0.1:${port}`,
     seeded,
     startMs: Date.now() - t0,
+    dataDir,
+    databasePort,
     stop,
   };
 }

@@ -1,4 +1,6 @@
 import type { WorkloadName } from './driver-protocol.js';
+import { type GuardJob, type GuardWorkloadName, isGuardWorkload } from './guard-protocol.js';
+import { guardWorkload } from './guard-workloads.js';
 
 /** One HTTP exchange as a workload sees it; the driver times it and counts its errors. */
 export interface Reply {
@@ -7,8 +9,27 @@ export interface Reply {
   json?: unknown;
 }
 
-/** Sends a GET; `json` asks for the parsed body (only when the workload needs it, parsing costs CPU). */
-export type Send = (path: string, json?: boolean) => Promise<Reply>;
+/** What a request other than an anonymous GET needs (the guard benchmark's workloads). */
+export interface SendInit {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Index into the job's signed-in users: sent with that user's token. */
+  user?: number;
+  /** A label for per-group latency ("heavy", "write", …). */
+  tag?: string;
+}
+
+/** An open-model arrival: a path and how to send it. */
+export interface OpenRequest extends SendInit {
+  path: string;
+}
+
+/**
+ * Sends a GET (or what `init` says); `json` asks for the parsed body (only when the workload needs
+ * it, parsing costs CPU).
+ */
+export type Send = (path: string, json?: boolean, init?: SendInit) => Promise<Reply>;
 
 /** Counts an error the driver cannot see in the status, e.g. a 200 whose body lacks what we need. */
 export type CountError = (kind: string) => void;
@@ -24,6 +45,8 @@ export interface Workload {
    * resolving anything it needs first (S2: the slugs and authors of the listed articles).
    */
   openPaths(send: Send): Promise<string[]>;
+  /** Open model, when the arrivals are more than anonymous GETs; preferred over `openPaths`. */
+  openRequests?(send: Send): Promise<OpenRequest[]>;
 }
 
 /** S1 pages at offsets 0, 10, …, 5000 and then again from 0: deep pages cost most on a naive backend. */
@@ -106,7 +129,8 @@ function trivial(): Workload {
   };
 }
 
-export function workload(name: WorkloadName): Workload {
+export function workload(name: WorkloadName | GuardWorkloadName, job?: GuardJob): Workload {
+  if (isGuardWorkload(name)) return guardWorkload(name, job);
   switch (name) {
     case 's1':
       return s1();

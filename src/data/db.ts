@@ -69,6 +69,10 @@ export function createDb(options: DbOptions): Db {
   // An idle client that loses its server (restart, failover) emits 'error'; without a listener the
   // process would crash. The pool discards that client and opens a new one on the next checkout.
   pool.on('error', () => {});
+  // A connection that dies while checked out (server restart, failover, admin kill) emits 'error' on
+  // its client; the pool listens only while the client is idle, and an unheard 'error' crashes the
+  // process. The statement in flight still fails and is answered 503; the pool drops the client.
+  pool.on('connect', (client) => client.on('error', () => {}));
 
   const run = async <R extends pg.QueryResultRow>(q: Queryable, text: string, values?: unknown[]) => {
     options.onQuery?.(text, values);

@@ -62,6 +62,14 @@ export interface GuardedDbOptions {
   onEvent?: (event: GuardEvent) => void;
 }
 
+/** The error when `err` means the connection itself is gone (not just the statement failed). */
+function connectionLost(err: unknown): Error | undefined {
+  const translated = translateDbError(err);
+  return translated instanceof BulwarkError && translated.code === 'DATA_ERR_UNAVAILABLE'
+    ? translated
+    : undefined;
+}
+
 /** A `Db` that also reports what the guard is doing. */
 export interface GuardedDb extends Db {
   stats(): GuardStats;
@@ -99,6 +107,10 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
   });
   // An idle client that loses its server emits 'error'; the pool drops it and opens another later.
   pool.on('error', () => {});
+  // A connection that dies while checked out (server restart, failover, admin kill) emits 'error' on
+  // its client; the pool listens only while the client is idle, and an unheard 'error' crashes the
+  // process. The statement in flight still fails and is answered 503; the pool drops the client.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const canceller = options.cancelBackend ? undefined : createBackendCanceller(options.url);
   const cancelBackend = options.cancelBackend ?? (canceller as NonNullable<typeof canceller>).cancel;
 
@@ -207,7 +219,13 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
   };
 
   /** Returns the connection and the slot once nothing runs on it; rolls back first when asked. */
-  const giveBack = (held: Lease, queryClass: QueryClass, rollback: boolean) => {
+  const giveBack = (held: Lease, queryClass: QueryClass, rollback: boolean, broken?: Error) => {
+    // A connection the server dropped must never serve another request: destroy it.
+    if (broken) {
+      held.client.release(broken);
+      freeSlot(queryClass);
+      return;
+    }
     // The common case, at once: the next request must not queue for a slot that is really free.
     if (!rollback && held.idle) {
       held.client.release();
@@ -231,11 +249,15 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
   return {
     async query(text, values) {
       const { lease: held, ctx } = await lease();
+      let broken: Error | undefined;
       try {
         options.onQuery?.(text, values);
         return await held.run(text, values);
+      } catch (err) {
+        broken = connectionLost(err);
+        throw err;
       } finally {
-        giveBack(held, ctx.queryClass, false);
+        giveBack(held, ctx.queryClass, false, broken);
       }
     },
     async transaction(fn) {
@@ -254,7 +276,7 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
         giveBack(held, ctx.queryClass, false);
         return result;
       } catch (err) {
-        giveBack(held, ctx.queryClass, true);
+        giveBack(held, ctx.queryClass, true, connectionLost(err));
         throw translateDbError(err);
       }
     },
