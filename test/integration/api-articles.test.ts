@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
+import { callApi } from '../support/api-client.js';
 import { startTestApp, startTestDatabase, type TestApp, type TestDatabase } from '../support/stack.js';
 
 let database: TestDatabase;
@@ -8,26 +9,8 @@ let api: TestApp;
 let sql: pg.Client;
 const tokens: Record<string, string> = {};
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
-type Json = any;
-
-async function call(
-  method: string,
-  path: string,
-  who?: string,
-  body?: unknown,
-): Promise<{ status: number; body: Json }> {
-  const headers: Record<string, string> = {};
-  if (who) headers.authorization = `Token ${tokens[who]}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${api.baseUrl}/api${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = (method: string, path: string, who?: string, body?: unknown) =>
+  callApi(api.baseUrl, method, path, who ? tokens[who] : undefined, body);
 
 async function article(who: string, title: string, tagList: string[] = []): Promise<string> {
   const res = await call('POST', '/articles', who, {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { QueryCache } from '../../src/data/index.js';
+import { callApi } from '../support/api-client.js';
 import { startTestApp, startTestDatabase, type TestApp, type TestDatabase } from '../support/stack.js';
 
 /**
@@ -21,18 +22,8 @@ let api: TestApp;
 let cache: QueryCache;
 const tokens: Record<string, string> = {};
 
-async function call(method: string, path: string, token?: string, body?: unknown) {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Token ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${api.baseUrl}/api${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = (method: string, path: string, token?: string, body?: unknown) =>
+  callApi(api.baseUrl, method, path, token, body);
 
 async function ok(method: string, path: string, who?: string, body?: unknown) {
   const res = await call(method, path, who ? tokens[who] : undefined, body);

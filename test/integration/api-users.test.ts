@@ -1,32 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
+import { callApi } from '../support/api-client.js';
 import { startTestApp, startTestDatabase, type TestApp, type TestDatabase } from '../support/stack.js';
 
 let database: TestDatabase;
 let api: TestApp;
 let sql: pg.Client;
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
-type Json = any;
-
-async function call(
-  method: string,
-  path: string,
-  token?: string,
-  body?: unknown,
-): Promise<{ status: number; body: Json }> {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Token ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${api.baseUrl}/api${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = (method: string, path: string, token?: string, body?: unknown) =>
+  callApi(api.baseUrl, method, path, token, body);
 
 const register = (username: string, email: string, password = 'password123') =>
   call('POST', '/users', undefined, { user: { username, email, password } });

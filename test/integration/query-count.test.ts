@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { callApi } from '../support/api-client.js';
 import { startTestApp, startTestDatabase, type TestApp, type TestDatabase } from '../support/stack.js';
 
 /**
@@ -14,18 +15,8 @@ let api: TestApp;
 let aliceToken: string;
 let bobToken: string;
 
-async function call(method: string, path: string, token?: string, body?: unknown) {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Token ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${api.baseUrl}/api${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = (method: string, path: string, token?: string, body?: unknown) =>
+  callApi(api.baseUrl, method, path, token, body);
 
 async function register(name: string): Promise<string> {
   const res = await call('POST', '/users', undefined, {
