@@ -6,17 +6,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { TimelineBucket } from './guard-protocol.js';
 import { sampleTree } from './proc-cpu.js';
+import { isAlive } from './stack.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The postmaster's pid, from `<dataDir>/pg/postmaster.pid`. */
 export function postmasterPid(dataDir: string): number {

@@ -1,5 +1,6 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { BulwarkError } from '../errors/index.js';
+import { createPgPool } from './pg-pool.js';
 
 /** The part of a connection the service needs: one parameterised statement at a time. */
 export interface Queryable {
@@ -58,21 +59,13 @@ export function translateDbError(err: unknown): unknown {
 
 /** A `Db` over a plain `pg.Pool`. */
 export function createDb(options: DbOptions): Db {
-  const pool = new pg.Pool({
-    connectionString: options.url,
+  const pool = createPgPool({
+    url: options.url,
     max: options.max,
-    connectionTimeoutMillis: options.acquireTimeoutMs ?? 5_000,
-    idleTimeoutMillis: 30_000,
-    application_name: options.applicationName ?? 'bulwark',
-    statement_timeout: options.statementTimeoutMs || undefined,
+    connectionTimeoutMs: options.acquireTimeoutMs ?? 5_000,
+    applicationName: options.applicationName,
+    statementTimeoutMs: options.statementTimeoutMs,
   });
-  // An idle client that loses its server (restart, failover) emits 'error'; without a listener the
-  // process would crash. The pool discards that client and opens a new one on the next checkout.
-  pool.on('error', () => {});
-  // A connection that dies while checked out (server restart, failover, admin kill) emits 'error' on
-  // its client; the pool listens only while the client is idle, and an unheard 'error' crashes the
-  // process. The statement in flight still fails and is answered 503; the pool drops the client.
-  pool.on('connect', (client) => client.on('error', () => {}));
 
   const run = async <R extends pg.QueryResultRow>(q: Queryable, text: string, values?: unknown[]) => {
     options.onQuery?.(text, values);

@@ -1,6 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { BulwarkError } from '../../errors/index.js';
 import { type Db, type Queryable, translateDbError } from '../db.js';
+import { createPgPool } from '../pg-pool.js';
 import { type AdaptiveLimitOptions, createAdaptiveLimit } from './adaptive-limit.js';
 import { type AdmissionQueueOptions, createAdmissionQueue, type RejectionReason } from './admission-queue.js';
 import { type CancelBackend, createBackendCanceller } from './backend-canceller.js';
@@ -98,19 +99,12 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
     options.onEvent?.(event);
   };
 
-  const pool = new pg.Pool({
-    connectionString: options.url,
+  const pool = createPgPool({
+    url: options.url,
     max: options.poolSize,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
-    idleTimeoutMillis: 30_000,
-    application_name: options.applicationName ?? 'bulwark',
+    connectionTimeoutMs: options.connectTimeoutMs ?? 5_000,
+    applicationName: options.applicationName,
   });
-  // An idle client that loses its server emits 'error'; the pool drops it and opens another later.
-  pool.on('error', () => {});
-  // A connection that dies while checked out (server restart, failover, admin kill) emits 'error' on
-  // its client; the pool listens only while the client is idle, and an unheard 'error' crashes the
-  // process. The statement in flight still fails and is answered 503; the pool drops the client.
-  pool.on('connect', (client) => client.on('error', () => {}));
   const canceller = options.cancelBackend ? undefined : createBackendCanceller(options.url);
   const cancelBackend = options.cancelBackend ?? (canceller as NonNullable<typeof canceller>).cancel;
 
