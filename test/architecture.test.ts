@@ -11,7 +11,12 @@ import { test } from 'node:test';
 const SHARED = ['config', 'errors', 'telemetry'];
 const ALLOWED: Record<string, string[]> = {
   cli: ['*'],
-  scale: ['http', 'data', 'monitor', 'incident', 'ha'],
+  scale: ['http', 'data', 'monitor', 'incident', 'ha', 'console'],
+  console: ['monitor', 'incident', 'data'],
+  monitor: ['data'],
+  incident: ['monitor'],
+  drill: ['load', 'data'],
+  load: [],
   http: ['service', 'data'],
   service: ['data'],
   data: [],
