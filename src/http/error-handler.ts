@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BulwarkError, ERRORS, type ErrorCode } from '../errors/index.js';
+import { createShedLog, SHED_CODES } from './shed-log.js';
 
 /** The RealWorld error body: `{ "errors": { "<field>": ["<message>"] } }`, plus our stable code. */
 function send(reply: FastifyReply, code: ErrorCode, fields: Record<string, string[]>, requestId: string) {
@@ -30,9 +31,15 @@ function validationFields(error: FastifyError): Record<string, string[]> {
  * anything unexpected is a 500 that carries only the request id, the detail goes to the log.
  */
 export function installErrorHandler(app: FastifyInstance): void {
+  const shedLog = createShedLog(app.log);
+  app.addHook('onClose', (_app, done) => {
+    shedLog.flush();
+    done();
+  });
   app.setErrorHandler((error: FastifyError | BulwarkError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof BulwarkError) {
-      if (error.status >= 500) request.log.warn({ err: error, code: error.code }, 'request failed');
+      if (SHED_CODES.has(error.code)) shedLog.count(error.code);
+      else if (error.status >= 500) request.log.warn({ err: error, code: error.code }, 'request failed');
       return send(reply, error.code, error.fields, request.id);
     }
     const fe = error as FastifyError;
