@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import Fastify from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import { BulwarkError } from '../errors/index.js';
 import { installErrorHandler } from './error-handler.js';
@@ -14,7 +14,8 @@ function capture() {
       done();
     },
   });
-  return { lines, logger: pino({ level: 'info' }, stream) };
+  const logger: FastifyBaseLogger = pino({ level: 'info' }, stream);
+  return { lines, logger };
 }
 
 test('a thousand overload answers are one summary line, not a thousand stack traces', async () => {

@@ -49,7 +49,7 @@ export interface QueryCacheOptions {
   enabled?: boolean;
   /** When set, entries and versions live in Redis, shared by every process using the same URL. */
   redisUrl?: string;
-  /** In-process store budget; default 64 MiB. */
+  /** In-process store budget (with Redis: the near copy's); default 64 MiB. */
   maxBytes?: number;
   /** XFetch beta, default 1; 0 turns early refresh off. */
   beta?: number;
@@ -89,6 +89,8 @@ export function createQueryCache(options: QueryCacheOptions = {}): QueryCache {
         failureThreshold: options.redisFailureThreshold ?? CACHE_DEFAULTS.redisFailureThreshold,
         probeIntervalMs: options.redisProbeIntervalMs ?? CACHE_DEFAULTS.redisProbeIntervalMs,
         invalidateTimeoutMs: options.redisInvalidateTimeoutMs ?? CACHE_DEFAULTS.redisInvalidateTimeoutMs,
+        nearMaxBytes: options.maxBytes ?? CACHE_DEFAULTS.maxBytes,
+        now: () => clock.now(),
       })
     : createMemoryBackend({ maxBytes: options.maxBytes ?? CACHE_DEFAULTS.maxBytes, clock });
   return createQueryCacheCore({
