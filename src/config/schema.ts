@@ -25,6 +25,11 @@ export const ConfigSchema = Type.Object(
           100,
         ),
         shutdownGraceMs: Int(10_000, 'How long a worker drains in-flight requests on SIGTERM.', 0),
+        maxEventLoopDelayMs: Int(
+          100,
+          "Hardened profile: refuse new requests with 503 while the worker's mean event-loop delay (over 100 ms) exceeds this; 0 turns it off.",
+          0,
+        ),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -27,6 +27,11 @@ export const ERRORS = {
   },
   HTTP_ERR_TIMEOUT: { status: 503, retryable: true, summary: 'The request ran past its deadline.' },
   HTTP_ERR_SHUTTING_DOWN: { status: 503, retryable: true, summary: 'The worker is draining for shutdown.' },
+  HTTP_ERR_OVERLOADED: {
+    status: 503,
+    retryable: true,
+    summary: "The worker's event loop lags past http.maxEventLoopDelayMs; refused before any work.",
+  },
   HTTP_ERR_INTERNAL: {
     status: 500,
     retryable: true,

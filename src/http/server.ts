@@ -5,6 +5,7 @@ import type { Db, QueryCache } from '../data/index.js';
 import { registerConduit } from '../service/index.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerHealth } from './health.js';
+import { installLoadShedding } from './load-shedding.js';
 import { installRequestDeadline } from './request-deadline.js';
 
 export interface AppDeps {
@@ -15,6 +16,8 @@ export interface AppDeps {
   cache?: QueryCache;
   /** Each request's deadline for its queries; absent, queries wait and run as long as they like. */
   requestBudgetMs?: number;
+  /** Refuse requests while the event loop lags past this (ms); absent or 0, never. */
+  maxEventLoopDelayMs?: number;
   /** A pino logger for the requests' log lines; without one, the server logs nothing (tests). */
   logger?: FastifyBaseLogger;
 }
@@ -35,6 +38,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
   });
   installErrorHandler(app);
+  if (deps.maxEventLoopDelayMs) await installLoadShedding(app, deps.maxEventLoopDelayMs);
   if (deps.requestBudgetMs !== undefined) installRequestDeadline(app, deps.requestBudgetMs);
   registerHealth(app, deps.db);
   await app.register(

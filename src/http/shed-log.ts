@@ -7,7 +7,11 @@ import type { ErrorCode } from '../errors/index.js';
  * the CPU is scarce, and the extra lag makes every waiter's timer fire late (a shed that should take
  * 10 ms took a second). So they are counted and summarised once per interval instead.
  */
-export const SHED_CODES: ReadonlySet<ErrorCode> = new Set(['DATA_ERR_OVERLOADED', 'DATA_ERR_CANCELLED']);
+export const SHED_CODES: ReadonlySet<ErrorCode> = new Set([
+  'DATA_ERR_OVERLOADED',
+  'DATA_ERR_CANCELLED',
+  'HTTP_ERR_OVERLOADED',
+]);
 
 export interface ShedLog {
   count(code: ErrorCode): void;

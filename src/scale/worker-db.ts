@@ -20,6 +20,8 @@ export interface WorkerData {
   queryStats: QueryStats;
   /** Each request's deadline for its queries, when the profile has one. */
   requestBudgetMs?: number;
+  /** The event-loop delay past which the worker refuses requests, when the profile sheds load. */
+  maxEventLoopDelayMs?: number;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,8 @@ export interface WorkerDataOptions {
   name: string;
   /** Where slow-query lines go (the worker's logger). */
   logSlowQuery?: (entry: SlowQueryLogEntry) => void;
+  /** The worker's event-loop delay (ms), so the guard can tell a busy worker from a slow database. */
+  workerLagMs?: () => number;
   /** Every statement sent, with its values; tests count and EXPLAIN through it. */
   onQuery?: (text: string, values: readonly unknown[] | undefined) => void;
 }
@@ -69,6 +73,7 @@ export function createWorkerData(config: Readonly<Config>, options: WorkerDataOp
           },
           queue: { targetMs: config.guard.codelTargetMs, intervalMs: config.guard.codelIntervalMs },
           defaultTimeoutMs: config.guard.requestBudgetMs,
+          ...(options.workerLagMs ? { workerLagMs: options.workerLagMs } : {}),
           onQuery,
         });
   const queryStats = createQueryStats();
@@ -90,7 +95,12 @@ export function createWorkerData(config: Readonly<Config>, options: WorkerDataOp
     db,
     queryStats,
     ...(cache ? { cache } : {}),
-    ...(config.profile === 'hardened' ? { requestBudgetMs: config.guard.requestBudgetMs } : {}),
+    ...(config.profile === 'hardened'
+      ? {
+          requestBudgetMs: config.guard.requestBudgetMs,
+          maxEventLoopDelayMs: config.http.maxEventLoopDelayMs,
+        }
+      : {}),
     async close() {
       await cache?.close();
       await explain.close();

@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { pino } from 'pino';
-import { buildApp } from '../http/index.js';
+import { buildApp, eventLoopDelayOf } from '../http/index.js';
 import { type SupervisorMessage, WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
 import { createWorkerData } from './worker-db.js';
 
@@ -20,7 +20,10 @@ export async function runWorker(): Promise<void> {
     redact: ['req.headers.authorization', 'req.headers.cookie'],
   });
 
+  // The app measures the event loop; the data layer is built first and reads it once it exists.
+  let workerLagMs = () => 0;
   const data = createWorkerData(config, {
+    workerLagMs: () => workerLagMs(),
     databaseUrl: boot.databaseUrl,
     poolMax: boot.poolMax,
     name: `bulwark-worker-${cluster.worker?.id ?? 0}`,
@@ -33,7 +36,9 @@ export async function runWorker(): Promise<void> {
     logger: log,
     ...(data.cache ? { cache: data.cache } : {}),
     ...(data.requestBudgetMs !== undefined ? { requestBudgetMs: data.requestBudgetMs } : {}),
+    ...(data.maxEventLoopDelayMs ? { maxEventLoopDelayMs: data.maxEventLoopDelayMs } : {}),
   });
+  if (data.maxEventLoopDelayMs) workerLagMs = () => eventLoopDelayOf(app);
   const address = await app.listen({ host: config.http.host, port: config.http.port });
 
   let stopping = false;

@@ -171,3 +171,19 @@ test('queries outside any request run as critical with the default budget, and t
   const timeout = await db.query<{ statement_timeout: string }>('SHOW statement_timeout');
   assert.equal(timeout.rows[0]?.statement_timeout, '5s');
 });
+
+test("query times measured while the worker's event loop lags leave the limit alone; the same times on a quiet loop lower it", async () => {
+  const rounds = async (db: GuardedDb, sql: string, n: number) => {
+    for (let i = 0; i < n; i++) {
+      await Promise.all(Array.from({ length: 8 }, () => request(db, sql, 5_000)));
+    }
+  };
+  const run = async (lagMs: number) => {
+    const db = guard({ poolSize: 8, limit: { minLimit: 2 }, workerLagMs: () => lagMs });
+    await rounds(db, 'SELECT 1', 5);
+    await rounds(db, 'SELECT pg_sleep(0.03)', 5);
+    return db.stats().limit;
+  };
+  assert.equal(await run(50), 8, 'samples taken under a 50 ms lag say nothing about the database');
+  assert.ok((await run(0)) < 8, 'without lag, slower queries lower the limit');
+});

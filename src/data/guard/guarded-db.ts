@@ -61,6 +61,15 @@ export interface GuardedDbOptions {
   onQuery?: (text: string, values: readonly unknown[] | undefined) => void;
   /** Every admission, rejection, statement and cancellation, for telemetry. */
   onEvent?: (event: GuardEvent) => void;
+  /**
+   * This process's current event-loop delay, ms. A query's time is measured in the worker, so while
+   * the worker's own loop lags every sample is inflated by the lag: the limit would read a busy
+   * worker as a slow database and shrink, starving an idle database (seen in the spike benchmark:
+   * limit at its minimum, PostgreSQL at 5% of a core). Such samples do not move the limit.
+   */
+  workerLagMs?: () => number;
+  /** Lag above which query-time samples are ignored by the limit (10 ms). */
+  lagToleranceMs?: number;
 }
 
 /** The error when `err` means the connection itself is gone (not just the statement failed). */
@@ -94,6 +103,7 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
   ) as Record<QueryClass, ClassPolicy>;
   const defaultClass = options.defaultQueryClass ?? 'critical';
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 5_000;
+  const lagToleranceMs = options.lagToleranceMs ?? 10;
   const emit = (event: GuardEvent) => {
     recorder.record(event);
     options.onEvent?.(event);
@@ -193,7 +203,10 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
       onStatement(durationMs, outcome) {
         if (outcome === 'aborted') return; // a client leaving says nothing about the database
         emit({ type: 'query', queryClass: ctx.queryClass, durationMs, ok: outcome === 'ok' });
-        limit.onSample(durationMs, bulkheads.total, outcome === 'timeout' || outcome === 'deadline');
+        const dropped = outcome === 'timeout' || outcome === 'deadline';
+        if (dropped || (options.workerLagMs?.() ?? 0) <= lagToleranceMs) {
+          limit.onSample(durationMs, bulkheads.total, dropped);
+        }
         queue.drain(); // the limit may have grown
       },
       onCancel: (reason) => emit({ type: 'cancelled', queryClass: ctx.queryClass, reason }),
