@@ -78,6 +78,13 @@ export const ConfigSchema = Type.Object(
           maximum: 1,
           description: 'Fraction of the connections that listings and the feed may hold when others wait.',
         }),
+        heavyCpuShare: Type.Number({
+          default: 0.5,
+          minimum: 0,
+          maximum: 1,
+          description:
+            "Fraction of the database's cores that listings and the feed may keep busy while critical queries run (0: no time cap, slots only).",
+        }),
         backgroundShare: Type.Number({
           default: 0.2,
           minimum: 0.05,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Config } from '../config/index.js';
 import {
   createDb,
@@ -73,6 +74,9 @@ export function createWorkerData(config: Readonly<Config>, options: WorkerDataOp
           },
           queue: { targetMs: config.guard.codelTargetMs, intervalMs: config.guard.codelIntervalMs },
           defaultTimeoutMs: config.guard.requestBudgetMs,
+          // This worker's part of the database's cores (the stack's pool is sized on the same count).
+          heavyTimeBudgetMsPerSecond:
+            (1000 * config.guard.heavyCpuShare * availableParallelism()) / Math.max(1, config.workers),
           ...(options.workerLagMs ? { workerLagMs: options.workerLagMs } : {}),
           onQuery,
         });

@@ -187,3 +187,45 @@ test("query times measured while the worker's event loop lags leave the limit al
   assert.equal(await run(50), 8, 'samples taken under a 50 ms lag say nothing about the database');
   assert.ok((await run(0)) < 8, 'without lag, slower queries lower the limit');
 });
+
+test('while critical queries run, the heavy class gets only its budget of database time; alone it may use the database', async () => {
+  const db = guard({ poolSize: 4, limit: { minLimit: 4 }, heavyTimeBudgetMsPerSecond: 200 });
+  const heavyFlood = async (ms: number) => {
+    let done = 0;
+    const end = Date.now() + ms;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (Date.now() < end) {
+          try {
+            await request(db, 'SELECT pg_sleep(0.1)', 1_000, 'heavy');
+            done++;
+          } catch (err) {
+            assert.ok(err instanceof BulwarkError && err.code === 'DATA_ERR_OVERLOADED', String(err));
+            await new Promise((r) => setTimeout(r, 5));
+          }
+        }
+      }),
+    );
+    return done;
+  };
+  const alone = await heavyFlood(1_000);
+  assert.ok(alone >= 15, `alone, heavy kept its slots busy (${alone} queries of 100 ms in 1 s)`);
+
+  let criticalOk = 0;
+  let stop = false;
+  const critical = (async () => {
+    while (!stop) {
+      await request(db, 'SELECT pg_sleep(0.002)', 1_000, 'critical');
+      criticalOk++;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  const beside = await heavyFlood(2_000);
+  stop = true;
+  await critical;
+  // 2 s at 200 ms per second, plus at most one second's burst and the statements in flight when
+  // the bucket ran dry: far below the ~40 that the slots alone would allow.
+  assert.ok(beside <= 10, `beside critical work, heavy got ${beside} queries of 100 ms in 2 s`);
+  assert.ok(beside >= 2, `heavy still progressed beside critical work (${beside})`);
+  assert.ok(criticalOk > 50, `critical kept running (${criticalOk})`);
+});

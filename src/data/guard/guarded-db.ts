@@ -6,7 +6,7 @@ import { type AdaptiveLimitOptions, createAdaptiveLimit } from './adaptive-limit
 import { type AdmissionQueueOptions, createAdmissionQueue, type RejectionReason } from './admission-queue.js';
 import { type CancelBackend, createBackendCanceller } from './backend-canceller.js';
 import { createBulkheads } from './bulkheads.js';
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, systemClock, type TimerHandle } from './clock.js';
 import { watchDeadline } from './deadline-watch.js';
 import { createStatsRecorder, type GuardEvent, type GuardStats } from './guard-stats.js';
 import { Lease } from './lease.js';
@@ -16,6 +16,7 @@ import {
   type QueryClass,
   type RequestContext,
 } from './request-context.js';
+import { createTimeBudget } from './time-budget.js';
 
 /** How one query class is treated. */
 export interface ClassPolicy {
@@ -70,6 +71,13 @@ export interface GuardedDbOptions {
   workerLagMs?: () => number;
   /** Lag above which query-time samples are ignored by the limit (10 ms). */
   lagToleranceMs?: number;
+  /**
+   * Connection time (ms per second) the heavy class may use while critical queries are active; see
+   * time-budget.ts for why time rather than slots. Absent: heavy is bounded by its slot share only.
+   */
+  heavyTimeBudgetMsPerSecond?: number;
+  /** How long after its last admission the critical class still counts as active (1 s). */
+  criticalActiveMs?: number;
 }
 
 /** The error when `err` means the connection itself is gone (not just the statement failed). */
@@ -130,12 +138,39 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
     >,
     borrowReserve: options.borrowReserve ?? 0.25,
   });
+  const heavyBudget =
+    options.heavyTimeBudgetMsPerSecond && options.heavyTimeBudgetMsPerSecond > 0
+      ? createTimeBudget({ msPerSecond: options.heavyTimeBudgetMsPerSecond, start: clock.now() })
+      : undefined;
+  const criticalActiveMs = options.criticalActiveMs ?? 1_000;
+  let lastCriticalAt = Number.NEGATIVE_INFINITY;
+  let budgetTimer: TimerHandle | undefined;
+  // Heavy waits for its budget only while critical work is about: alone, it may use the database.
+  const criticalActive = (now: number) =>
+    now - lastCriticalAt < criticalActiveMs || queue.waiting('critical') > 0;
+  const heavyOverBudget = (): boolean => {
+    if (!heavyBudget) return false;
+    const now = clock.now();
+    if (!criticalActive(now) || heavyBudget.available(now)) return false;
+    if (budgetTimer === undefined) {
+      budgetTimer = clock.setTimer(() => {
+        budgetTimer = undefined;
+        queue.drain();
+      }, heavyBudget.refillDelay(now));
+    }
+    return true;
+  };
   const queue = createAdmissionQueue<QueryClass>({
     clock,
     keys: QUERY_CLASSES,
     reserveMs: 1,
     ...options.queue,
-    tryTake: (key, waiting) => bulkheads.tryTake(key, limit.limit, waiting),
+    tryTake: (key, waiting) => {
+      if (key === 'heavy' && heavyOverBudget()) return 'class-full';
+      const taken = bulkheads.tryTake(key, limit.limit, waiting);
+      if (taken === 'taken' && key === 'critical') lastCriticalAt = clock.now();
+      return taken;
+    },
   });
   const recorder = createStatsRecorder();
   // The statement_timeout each pooled connection currently has; SET only when the class changes it.
@@ -201,6 +236,10 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
     const client = await connect(ctx);
     const held = new Lease(client, ctx, clock, cancelBackend, {
       onStatement(durationMs, outcome) {
+        // Charged only beside critical work: time heavy used alone took nothing from anyone.
+        if (ctx.queryClass === 'heavy' && heavyBudget && criticalActive(clock.now())) {
+          heavyBudget.charge(durationMs, clock.now());
+        }
         if (outcome === 'aborted') return; // a client leaving says nothing about the database
         emit({ type: 'query', queryClass: ctx.queryClass, durationMs, ok: outcome === 'ok' });
         const dropped = outcome === 'timeout' || outcome === 'deadline';
@@ -289,6 +328,7 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
     },
     async close() {
       closed = true;
+      if (budgetTimer !== undefined) clock.clearTimer(budgetTimer);
       await Promise.all([pool.end(), canceller?.close()]);
     },
     stats() {
