@@ -69,7 +69,9 @@ export async function gatherFixtures(
   const first = await httpJson(`${origin}/api/articles?limit=1`);
   const total = (first.json as { articlesCount?: number } | undefined)?.articlesCount ?? 0;
   if (first.status !== 200 || total < 1000) {
-    throw new Error(`the bench dataset looks empty (GET /api/articles: ${first.status}, ${total} articles)`);
+    throw new Error(
+      `the bench dataset looks empty (GET /api/articles: ${first.status}, ${total} articles): ${first.text.slice(0, 300)}`,
+    );
   }
   const hot = [...(await page(origin, 0, 100)), ...(await page(origin, 100, 100))];
   const pages = Math.ceil(sizes.cold / 100);
