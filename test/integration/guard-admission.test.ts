@@ -229,3 +229,30 @@ test('while critical queries run, the heavy class gets only its budget of databa
   assert.ok(beside >= 2, `heavy still progressed beside critical work (${beside})`);
   assert.ok(criticalOk > 50, `critical kept running (${criticalOk})`);
 });
+
+test('alternating critical and heavy requests on one connection change its statement_timeout once, not at every switch', async () => {
+  const sent: string[] = [];
+  let statements = 0;
+  // Sequential queries reuse the one connection the pool has opened (a pool of one would give heavy,
+  // at half the slots, none).
+  const db = guard({
+    poolSize: 2,
+    limit: { minLimit: 2 },
+    onQuery: (text) => sent.push(text),
+    onEvent: (event) => {
+      if (event.type === 'query') statements++;
+    },
+  });
+  const seen: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    const queryClass: QueryClass = i % 2 === 0 ? 'critical' : 'heavy';
+    const { rows } = await runWithRequestContext({ deadline: Date.now() + 1_000, queryClass }, () =>
+      db.query<{ statement_timeout: string }>('SHOW statement_timeout'),
+    );
+    seen.push(rows[0]?.statement_timeout ?? '');
+  }
+  // The first critical query sets 5 s; the first heavy tightens it to 2 s, which then serves both.
+  assert.deepEqual(seen, ['5s', ...Array(9).fill('2s')]);
+  assert.equal(sent.length, 10, 'onQuery sees only the service statements');
+  assert.equal(statements, 12, 'ten statements and two SETs reached the database');
+});

@@ -88,6 +88,20 @@ function connectionLost(err: unknown): Error | undefined {
     : undefined;
 }
 
+/**
+ * Whether a connection's statement_timeout (`current`, ms; 0 = none; undefined = unknown) can serve
+ * a query whose class wants `wanted` and whose request has `remainingMs` left, without a SET round
+ * trip. It fits when it is no laxer than the class wants and no stricter than the time the request
+ * has anyway: a critical query with 1 s left loses nothing on a connection set to heavy's 2 s, since
+ * its deadline cancels it first. Connections then change timeout rarely instead of at every switch
+ * between classes, which cost a round trip on a third of the queries of a mixed workload.
+ */
+export function timeoutFits(current: number | undefined, wanted: number, remainingMs: number): boolean {
+  if (current === undefined) return false;
+  if (wanted <= 0) return current <= 0;
+  return current > 0 && current <= wanted && current >= remainingMs;
+}
+
 /** A `Db` that also reports what the guard is doing. */
 export interface GuardedDb extends Db {
   stats(): GuardStats;
@@ -251,7 +265,7 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
       onCancel: (reason) => emit({ type: 'cancelled', queryClass: ctx.queryClass, reason }),
     });
     const wanted = policies[ctx.queryClass].statementTimeoutMs;
-    if (timeouts.get(client) !== wanted) {
+    if (!timeoutFits(timeouts.get(client), wanted, ctx.deadline - clock.now())) {
       try {
         // An integer from our own config, so inlining it is safe; SET takes no parameters.
         await held.run(`SET statement_timeout = ${Math.max(0, Math.floor(wanted))}`);
