@@ -7,10 +7,10 @@ import pg from 'pg';
 import { createQueryCache } from '../../src/data/cache/index.js';
 import { createDb } from '../../src/data/index.js';
 import type { WorkerReply, WorkerRequest } from '../support/cache-worker.js';
-import { skipOrFail } from '../support/services.js';
+import { EXTERNAL_REDIS_URL, redisReachable, skipOrFail } from '../support/services.js';
 import { startTestDatabase, type TestDatabase } from '../support/stack.js';
 
-const REDIS_URL = process.env.BULWARK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = EXTERNAL_REDIS_URL;
 const PREFIX = `bulwark:test:${randomUUID()}:`;
 const ROUNDS = 200;
 const CONCURRENT_WRITES = 300;
@@ -29,24 +29,6 @@ before(async () => {
 after(async () => {
   await database?.stop();
 });
-
-async function redisReachable(): Promise<boolean> {
-  const client = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    connectTimeout: 1_000,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
 
 async function deletePrefix(): Promise<void> {
   const client = new Redis(REDIS_URL);

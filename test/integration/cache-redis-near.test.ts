@@ -3,24 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import { createQueryCache } from '../../src/data/cache/index.js';
-import { skipOrFail } from '../support/services.js';
+import { EXTERNAL_REDIS_URL, redisReachable, skipOrFail } from '../support/services.js';
 
-const REDIS_URL = process.env.BULWARK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = EXTERNAL_REDIS_URL;
 const options = { tables: ['articles', 'users'], ttlMs: 60_000 };
-
-async function redisReachable(): Promise<boolean> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1_000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
 
 test('with Redis, hot reads are served from the near copy after one versions round trip, and a write by another process makes it stale at once', async (t) => {
   if (!(await redisReachable())) return skipOrFail(t, `Redis is not reachable at ${REDIS_URL}`);

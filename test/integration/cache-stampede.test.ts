@@ -5,10 +5,10 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createQueryCache, type QueryCache } from '../../src/data/cache/index.js';
 import { createDb, type Db } from '../../src/data/index.js';
-import { skipOrFail } from '../support/services.js';
+import { EXTERNAL_REDIS_URL, skipOrFail } from '../support/services.js';
 import { startTestDatabase, type TestDatabase } from '../support/stack.js';
 
-const REDIS_URL = process.env.BULWARK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = EXTERNAL_REDIS_URL;
 const PREFIX = `bulwark:test:${randomUUID()}:`;
 // pg_sleep keeps the query running while all 1,000 readers arrive.
 const QUERY = 'SELECT value FROM stampede_probe, pg_sleep(0.05) WHERE id = $1';

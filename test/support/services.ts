@@ -1,4 +1,5 @@
 import type { TestContext } from 'node:test';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 /** The system PostgreSQL that CI provides on its standard port (trust authentication, database `test`). */
@@ -25,5 +26,22 @@ export async function postgresReachable(url: string): Promise<boolean> {
   } catch {
     await client.end().catch(() => {});
     return false;
+  }
+}
+
+/** The system Redis that CI provides on its standard port. */
+export const EXTERNAL_REDIS_URL = process.env.BULWARK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export async function redisReachable(url = EXTERNAL_REDIS_URL): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1_000, retryStrategy: () => null });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
   }
 }
