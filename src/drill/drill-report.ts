@@ -59,6 +59,7 @@ function markdown(d: DrillOutcome): string {
     row('goodput, spike (2xx/s)', (r) => f1(spike(r)?.goodput ?? 0)),
     row('5xx answers', (r) => f0(count5xx(r.total.byStatus))),
     row('statuses', (r) => statusText(r.total.byStatus)),
+    row('error codes', (r) => statusText(r.errorCodes)),
     row(
       'generator late / dropped',
       (r) =>

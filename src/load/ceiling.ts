@@ -6,8 +6,11 @@ import type { LoadResult } from './result-types.js';
 import { emptyFixtures, simpleScenario } from './simple-scenario.js';
 import { startTrivialServer } from './trivial-server.js';
 
+const MAX_LAG_MS = 200;
+
 export interface CeilingStep {
   rate: number;
+  maxSendLagMs: number;
   /** Answers per second over the step. */
   answered: number;
   lateShare: number;
@@ -25,7 +28,12 @@ export interface Ceiling {
   steps: CeilingStep[];
 }
 
-/** A step is kept when ≤ 1% of sends left late, none was dropped, and all were answered 2xx. */
+/**
+ * A step is kept when the send lag stayed bounded (never more than 200 ms behind: below its ceiling a
+ * generator catches up after each stall of the machine, above it the backlog grows for the whole
+ * step), none was dropped, and every request was answered 2xx. The share of sends later than 10 ms
+ * is reported beside it: on a busy shared machine, stalls of the whole machine make some late at any rate.
+ */
 function step(rate: number, r: LoadResult): CeilingStep {
   const g = r.generator;
   const lateShare = g.intended > 0 ? g.late / g.intended : 1;
@@ -35,11 +43,12 @@ function step(rate: number, r: LoadResult): CeilingStep {
     rate,
     answered: Math.round(r.total.ok / seconds),
     lateShare,
+    maxSendLagMs: g.maxSendLagMs,
     dropped: g.dropped,
     errors,
     p99Ms: r.total.latency.p99,
     cpuCores: g.cpuCores.reduce((a, c) => a + c, 0),
-    kept: lateShare <= 0.01 && g.dropped === 0 && errors === 0 && r.total.ok >= g.intended * 0.99,
+    kept: g.maxSendLagMs <= MAX_LAG_MS && g.dropped === 0 && errors === 0 && r.total.ok >= g.intended * 0.99,
   };
 }
 

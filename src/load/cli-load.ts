@@ -85,7 +85,7 @@ export async function loadCli(argv: string[], defaults: { demoPassword: string }
     const c = await measureCeiling({
       onStep: (s) =>
         out.write(
-          `  ${f0(s.rate).padStart(7)}/s: answered ${f0(s.answered)}/s, late ${pct(s.lateShare)}, dropped ${s.dropped}, errors ${s.errors}, p99 ${msText(s.p99Ms)}, generator CPU ${s.cpuCores.toFixed(2)} cores → ${s.kept ? 'kept' : 'NOT kept'}\n`,
+          `  ${f0(s.rate).padStart(7)}/s: answered ${f0(s.answered)}/s, late ${pct(s.lateShare)}, max lag ${msText(s.maxSendLagMs)}, dropped ${s.dropped}, errors ${s.errors}, p99 ${msText(s.p99Ms)}, generator CPU ${s.cpuCores.toFixed(2)} cores → ${s.kept ? 'kept' : 'NOT kept'}\n`,
         ),
     });
     out.write(`ceiling: ${f0(c.rate)} requests/s kept by one generator process\n`);

@@ -212,8 +212,15 @@ export async function runEngine(
     pool.request({ path, method: step.method, headers, body }).then(
       async (res) => {
         try {
-          for await (const _ of res.body) {
-            // drain so the connection can be reused
+          if (res.statusCode >= 400) {
+            // the error body's code tells a 503 of the guard from one of the deadline or a drain
+            const text = await res.body.text();
+            const code = /"code"\s*:\s*"([\w.-]{1,64})"/.exec(text)?.[1];
+            if (code) tally.code(`${res.statusCode} ${code}`);
+          } else {
+            for await (const _ of res.body) {
+              // drain so the connection can be reused
+            }
           }
           finish(String(res.statusCode));
         } catch (err) {

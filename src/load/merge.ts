@@ -106,6 +106,8 @@ export function mergeResults(input: MergeInput): Omit<LoadResult, 'thresholds'> 
   const totalLatency = mergeEncoded(tallies.map((x) => x.total.latency));
   const totalService = mergeEncoded(tallies.map((x) => x.total.service));
   const total = group(tallies.map((x) => x.total));
+  const errorCodes: Record<string, number> = {};
+  for (const x of tallies) addCounts(errorCodes, x.codes);
   return {
     kind: 'bulwark-load-result',
     version: 1,
@@ -127,6 +129,7 @@ export function mergeResults(input: MergeInput): Omit<LoadResult, 'thresholds'> 
       loadAverage1mAtEnd: Math.round((loadavg()[0] ?? 0) * 100) / 100,
     },
     total,
+    errorCodes,
     users: users(tallies.map((x) => x.users)),
     goodput: end > 0 ? total.ok / (end / 1000) : 0,
     byName,

@@ -131,6 +131,7 @@ ${phaseNames
   )
   .join('\n')}
 ${row('statuses', (r) => statusText(r.total.byStatus))}
+${row('error codes', (r) => statusText(r.errorCodes))}
 ${row('generator', (r) => `${f0(r.generator.sent)} sent of ${f0(r.generator.intended)}, ${f0(r.generator.late)} late, ${f0(r.generator.dropped)} dropped${r.generator.keptRate ? '' : ' — could not keep the rate'}`)}
 </tbody></table>`;
 }

@@ -44,6 +44,9 @@ export function markdownReport(r: LoadResult): string {
     '',
     generatorNote(r),
     '',
+    ...(Object.keys(r.errorCodes).length > 0
+      ? [`Error answers by code: ${statusText(r.errorCodes)}.`, '']
+      : []),
     '## Phases',
     '',
     '| phase | from–to s | requests | 2xx | goodput/s | users affected | peak second | p50 | p99 | statuses |',

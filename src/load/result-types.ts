@@ -111,6 +111,8 @@ export interface LoadResult {
   durationMs: number;
   machine: Record<string, string | number>;
   total: GroupStats;
+  /** Error answers by status and the error body's `code` ("503 DATA_ERR_OVERLOADED"). */
+  errorCodes: Record<string, number>;
   users: UserStats;
   /** 2xx answers per second over the whole run. */
   goodput: number;

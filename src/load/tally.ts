@@ -31,6 +31,8 @@ export interface SliceDump {
 
 export interface TallyDump {
   total: GroupDump;
+  /** Error answers by status and the body's `code` ("503 DATA_ERR_OVERLOADED"). */
+  codes: Record<string, number>;
   byName: Record<string, GroupDump>;
   byPhase: Record<string, GroupDump & { users: UsersDump; slices: number[] }>;
   slices: SliceDump[];
@@ -109,8 +111,13 @@ export class Tally {
   private readonly users = new Users();
   /** Recent answers, for the live progress line. */
   private recent: Histogram = latencyHistogram();
+  private readonly codes: Record<string, number> = {};
   done = 0;
   okCount = 0;
+
+  code(key: string): void {
+    this.codes[key] = (this.codes[key] ?? 0) + 1;
+  }
 
   constructor(private readonly objectiveMs: number) {}
 
@@ -169,6 +176,7 @@ export class Tally {
   dump(): TallyDump {
     return {
       total: this.total.dump(),
+      codes: { ...this.codes },
       byName: Object.fromEntries([...this.byName].map(([k, g]) => [k, g.dump()])),
       byPhase: Object.fromEntries(
         [...this.byPhase].map(([k, p]) => [
