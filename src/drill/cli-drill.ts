@@ -1,15 +1,45 @@
 import { parseArgs } from 'node:util';
-import { progressPrinter, stamp } from '../load/index.js';
+import { EXIT_THRESHOLDS, f0, msText, pct, progressPrinter, stamp, writeRunReports } from '../load/index.js';
 import { writeDrillReports } from './drill-report.js';
+import { runPerfCi } from './perf-ci.js';
 import { runSeedIncidentDrill } from './seed-incident.js';
+
+async function perfCi(o: {
+  dataDir: string;
+  out: string;
+  demoPassword: string;
+  url?: string;
+  scenarioFile?: string;
+}): Promise<number> {
+  const t0 = Date.now();
+  const { result } = await runPerfCi({ ...o, log: (l) => process.stderr.write(`${l}\n`) });
+  const files = writeRunReports(o.out, `perf-ci-${stamp()}`, result);
+  const out = process.stdout;
+  out.write(
+    `perf-ci: ${f0(result.total.requests)} requests, 2xx ${pct(result.total.requests ? result.total.ok / result.total.requests : 0)}, ` +
+      `p50 ${msText(result.total.latency.p50)}, p99 ${msText(result.total.latency.p99)}, late ${f0(result.generator.late)}, ` +
+      `load ${result.machine.loadAverage1mAtStart}, ${((Date.now() - t0) / 1000).toFixed(1)} s in all\n`,
+  );
+  for (const t of result.thresholds) {
+    out.write(
+      `  ${t.ok ? 'pass' : 'FAIL'}  ${t.metric}: ${t.condition} (actual ${t.actual === null ? '–' : Number(t.actual.toFixed(4))} ${t.detail})\n`,
+    );
+  }
+  out.write(`report: ${files.html}\n`);
+  return result.thresholds.every((t) => t.ok) ? 0 : EXIT_THRESHOLDS;
+}
 
 export const DRILL_USAGE = `usage: bulwark drill seed-incident [--quick | --time-scale X] [--dataDir DIR] [--out DIR]
                                   [--scenario FILE] [--quiet]
+       bulwark drill perf-ci [--dataDir DIR] [--out DIR] [--url URL]
 
 Starts the pre-incident stack on the demo data (loaded on first use, about a minute), runs the
 seed-incident scenario (five minutes; --quick: one minute), stops it; then the same with the
 hardened stack; writes one report side by side and exits 0 only when the pre-incident stack
 reproduced the outage and the hardened stack held.
+
+perf-ci is the pipeline's performance gate: the hardened stack on a small dataset (or --url), the
+scenarios/perf-ci.yaml thresholds, exit ${EXIT_THRESHOLDS} when one is breached.
 `;
 
 export class DrillUsageError extends Error {}
@@ -26,6 +56,7 @@ export async function drillCli(argv: string[], defaults: { demoPassword: string 
         dataDir: { type: 'string', default: '.bulwark/drill' },
         out: { type: 'string', default: '.bulwark/reports' },
         scenario: { type: 'string' },
+        url: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -41,8 +72,17 @@ export async function drillCli(argv: string[], defaults: { demoPassword: string 
     process.stdout.write(DRILL_USAGE);
     return 0;
   }
-  if (positionals.length !== 1 || positionals[0] !== 'seed-incident') {
-    throw new DrillUsageError(`the drill to run is seed-incident\n\n${DRILL_USAGE}`);
+  if (positionals.length !== 1 || !['seed-incident', 'perf-ci'].includes(positionals[0] as string)) {
+    throw new DrillUsageError(`name the drill: seed-incident or perf-ci\n\n${DRILL_USAGE}`);
+  }
+  if (positionals[0] === 'perf-ci') {
+    return perfCi({
+      dataDir: values.dataDir === '.bulwark/drill' ? '.bulwark/perf-ci' : values.dataDir,
+      out: values.out,
+      demoPassword: defaults.demoPassword,
+      ...(values.url ? { url: values.url } : {}),
+      ...(values.scenario ? { scenarioFile: values.scenario } : {}),
+    });
   }
   let timeScale = values.quick ? 0.2 : 1;
   if (values['time-scale'] !== undefined) {
