@@ -1,6 +1,16 @@
 // The load generator: open-model executors, scenario files, thresholds, reports, baselines.
 export { type Ceiling, type CeilingStep, measureCeiling } from './ceiling.js';
-export { EXIT_THRESHOLDS, LOAD_USAGE, loadCli, UsageError } from './cli-load.js';
+export { EXIT_SLOWER, EXIT_THRESHOLDS, LOAD_USAGE, loadCli, UsageError } from './cli-load.js';
+export {
+  ALPHA,
+  type Comparison,
+  compareSamples,
+  comparisonText,
+  median,
+  type RunSample,
+  type SampleSet,
+  sampleOf,
+} from './compare.js';
 export { defaultProcesses, RATE_PER_PROCESS, type RunOptions, runScenario } from './coordinator.js';
 export { LATE_THRESHOLD_MS, type Progress } from './engine.js';
 export {
@@ -22,6 +32,7 @@ export {
   recordMs,
   summarize,
 } from './histogram.js';
+export { type MannWhitney, mannWhitney } from './mann-whitney.js';
 export { progressPrinter } from './progress-line.js';
 export { htmlReport, type LabelledRun } from './report-html.js';
 export { markdownReport } from './report-markdown.js';

@@ -243,3 +243,10 @@ export function meanStepsPerJourney(journeys: readonly Journey[]): number {
   const w = journeys.reduce((a, j) => a + j.weight, 0);
   return journeys.reduce((a, j) => a + j.weight * j.steps.length, 0) / w;
 }
+
+/** Whether the journeys draw anything from the target (articles, tags, users) or sign anyone in. */
+export function needsFixtures(s: Scenario): boolean {
+  if (s.journeys.some((j) => j.as === 'signed-in')) return true;
+  const text = JSON.stringify(s.journeys.map((j) => j.steps.map((st) => [st.path, st.body ?? null])));
+  return /\{(slug|author|tag|username|me\.[a-z]+)\}/.test(text);
+}
