@@ -30,19 +30,22 @@ async function perfCi(o: {
 }
 
 export const DRILL_USAGE = `usage: bulwark drill seed-incident [--quick | --time-scale X] [--dataDir DIR] [--out DIR]
-                                  [--scenario FILE] [--quiet]
+                                  [--scenario FILE] [--quiet] [--seed.users N --seed.articles N ...]
        bulwark drill perf-ci [--dataDir DIR] [--out DIR] [--url URL]
 
 Starts the pre-incident stack on the demo data (loaded on first use, about a minute), runs the
 seed-incident scenario (five minutes; --quick: one minute), stops it; then the same with the
 hardened stack; writes one report side by side and exits 0 only when the pre-incident stack
-reproduced the outage and the hardened stack held.
+reproduced the outage and the hardened stack held. --seed.* sizes go to both stacks' first start
+(a smaller dataset will not reproduce the outage; they are for trying the drill out).
 
 perf-ci is the pipeline's performance gate: the hardened stack on a small dataset (or --url), the
 scenarios/perf-ci.yaml thresholds, exit ${EXIT_THRESHOLDS} when one is breached.
 `;
 
 export class DrillUsageError extends Error {}
+
+const SEED_SIZES = ['users', 'articles', 'follows', 'favorites', 'comments', 'tags'] as const;
 
 export async function drillCli(argv: string[], defaults: { demoPassword: string }): Promise<number> {
   let parsed: ReturnType<typeof parse>;
@@ -57,6 +60,7 @@ export async function drillCli(argv: string[], defaults: { demoPassword: string 
         out: { type: 'string', default: '.bulwark/reports' },
         scenario: { type: 'string' },
         url: { type: 'string' },
+        ...Object.fromEntries(SEED_SIZES.map((k) => [`seed.${k}`, { type: 'string' as const }])),
         quiet: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -94,12 +98,17 @@ export async function drillCli(argv: string[], defaults: { demoPassword: string 
     }
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const stackArgs = SEED_SIZES.flatMap((k) => {
+    const v = (values as Record<string, unknown>)[`seed.${k}`];
+    return typeof v === 'string' ? [`--seed.${k}`, v] : [];
+  });
   let printer = values.quiet ? undefined : progressPrinter();
   const outcome = await runSeedIncidentDrill({
     timeScale,
     dataDir: values.dataDir,
     demoPassword: defaults.demoPassword,
     ...(values.scenario ? { scenarioFile: values.scenario } : {}),
+    ...(stackArgs.length > 0 ? { stackArgs } : {}),
     log: (line) => {
       printer?.done();
       if (printer) printer = progressPrinter();
