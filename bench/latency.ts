@@ -1,20 +1,10 @@
-import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
+import { encodeHistogram, latencyHistogram, recordMs } from '../src/load/index.js';
 import type { LatencySummary } from './driver-protocol.js';
 
-/** A latency histogram in microseconds, 3 significant digits, from 1 µs up to 10 minutes. */
-export function latencyHistogram(): Histogram {
-  return build({
-    bitBucketSize: 32,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 600_000_000,
-    numberOfSignificantValueDigits: 3,
-    autoResize: true,
-  });
-}
-
-export function recordMs(histogram: Histogram, ms: number): void {
-  histogram.recordValue(Math.max(1, Math.round(ms * 1000)));
-}
+// The histogram itself is the load generator's (microseconds, 3 significant digits); the bench's
+// summaries stay in microseconds, as its JSON results have always been.
+export { encodeHistogram, latencyHistogram, recordMs };
 
 export function summarize(histogram: Histogram): LatencySummary {
   const count = histogram.totalCount;
@@ -30,8 +20,4 @@ export function summarize(histogram: Histogram): LatencySummary {
     mean: count === 0 ? 0 : Math.round(histogram.mean),
     count,
   };
-}
-
-export function encodeHistogram(histogram: Histogram): string {
-  return encodeIntoCompressedBase64(histogram);
 }

@@ -21,6 +21,14 @@ const COMMANDS: Record<
     summary: 'load the demo dataset (--users N --articles N ... --force)',
     load: async () => (await import('./commands/seed.js')).seedCommand,
   },
+  load: {
+    summary: 'run a load scenario (open model) with thresholds and reports (--ceiling: the generator)',
+    load: async () => (await import('./commands/load.js')).loadCommand,
+  },
+  drill: {
+    summary: 'replay the seed incident on the pre-incident and the hardened stack (seed-incident)',
+    load: async () => (await import('./commands/drill.js')).drillCommand,
+  },
 };
 
 function usage(): string {
