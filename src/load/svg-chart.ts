@@ -30,11 +30,26 @@ export const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const W = 760;
-const H = 260;
 const L = 64;
 const R = 16;
-const T = 34;
 const B = 40;
+const PLOT_H = 186;
+
+/** Legend entries laid out in rows under the title. */
+function legendLayout(series: readonly Series[]): { x: number; y: number }[] {
+  let x = L;
+  let y = 34;
+  return series.map((s) => {
+    const width = 28 + s.name.length * 6.2;
+    if (x + width > W - R && x > L) {
+      x = L;
+      y += 15;
+    }
+    const at = { x, y };
+    x += width;
+    return at;
+  });
+}
 
 function niceStep(range: number, ticks: number): number {
   const raw = range / ticks;
@@ -44,6 +59,9 @@ function niceStep(range: number, ticks: number): number {
 }
 
 export function lineChart(o: ChartOptions): string {
+  const legend = legendLayout(o.series);
+  const T = (legend[legend.length - 1]?.y ?? 20) + 12;
+  const H = T + PLOT_H + B;
   const all = o.series.flatMap((s) => s.points);
   const xMax = Math.max(1, ...all.map((p) => p[0]), ...(o.bands ?? []).map((b) => b.to));
   const fmt = o.formatY ?? ((y: number) => (y >= 1000 ? `${y / 1000}k` : String(Math.round(y * 100) / 100)));
@@ -95,8 +113,8 @@ export function lineChart(o: ChartOptions): string {
     `<line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="#9ca3af"/>`,
     `<line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="#9ca3af"/>`,
   );
-  let lx = L + 150;
-  for (const s of o.series) {
+  for (const [i, s] of o.series.entries()) {
+    const at = legend[i] as { x: number; y: number };
     if (s.points.length > 0) {
       const d = s.points
         .map((p, i) => `${i ? 'L' : 'M'}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`)
@@ -106,10 +124,9 @@ export function lineChart(o: ChartOptions): string {
       );
     }
     parts.push(
-      `<line x1="${lx}" x2="${lx + 16}" y1="14" y2="14" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`,
-      `<text x="${lx + 20}" y="18" font-size="11" fill="#111827">${esc(s.name)}</text>`,
+      `<line x1="${at.x}" x2="${at.x + 16}" y1="${at.y - 4}" y2="${at.y - 4}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`,
+      `<text x="${at.x + 20}" y="${at.y}" font-size="11" fill="#111827">${esc(s.name)}</text>`,
     );
-    lx += 28 + s.name.length * 6.2;
   }
   parts.push('</svg>');
   return parts.join('');

@@ -14,7 +14,7 @@ const dir = tempDir('bulwark-load-baseline-');
 const scenario = join(dir, 'steady.yaml');
 
 before(async () => {
-  [fast, slow] = await Promise.all([startTrivialServer(10), startTrivialServer(20)]);
+  [fast, slow] = await Promise.all([startTrivialServer(10), startTrivialServer(30)]);
   writeFileSync(
     scenario,
     [
@@ -52,8 +52,8 @@ function load(args: string[]): Promise<{ code: number | null; stdout: string; st
   });
 }
 
-test('a target twice as slow as the interleaved baseline is called slower, with the ratio, and exits 98', async () => {
-  const r = await load(['--url', slow.origin, '--against', fast.origin, '--runs', '5']);
+test('a target three times as slow as the interleaved baseline is called slower, with the ratio, and exits 98', async () => {
+  const r = await load(['--url', slow.origin, '--against', fast.origin, '--runs', '7']);
   assert.equal(r.code, 98, `${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, /\*\*Verdict: slower\*\*/);
   const p50 = /\| p50 \| ([\d.]+) \| ([\d.]+) \| ×([\d.]+) \| ([\d.]+)/.exec(r.stdout);
@@ -62,20 +62,35 @@ test('a target twice as slow as the interleaved baseline is called slower, with 
   assert.ok((cand as number) > (base as number), r.stdout);
   assert.ok((p as number) < 0.05, r.stdout);
   // interleaved: baseline and candidate alternate, the first pair in one order, the next reversed
-  const order = [...r.stderr.matchAll(/run (\d)\/5: (candidate|baseline)/g)].map(
+  const order = [...r.stderr.matchAll(/run (\d)\/7: (candidate|baseline)/g)].map(
     (m) => `${m[1]}${m[2]?.[0]}`,
   );
-  assert.deepEqual(order, ['1c', '1b', '2b', '2c', '3c', '3b', '4b', '4c', '5c', '5b']);
+  assert.deepEqual(order, [
+    '1c',
+    '1b',
+    '2b',
+    '2c',
+    '3c',
+    '3b',
+    '4b',
+    '4c',
+    '5c',
+    '5b',
+    '6b',
+    '6c',
+    '7c',
+    '7b',
+  ]);
 });
 
 test('a stored baseline is compared with this session, and too few runs give no verdict but say why', async () => {
   const file = join(dir, 'baseline.json');
-  const saved = await load(['--url', fast.origin, '--runs', '3', '--save-baseline', file]);
+  const saved = await load(['--url', fast.origin, '--runs', '2', '--save-baseline', file]);
   assert.equal(saved.code, 0, saved.stderr);
   const set = JSON.parse(readFileSync(file, 'utf8')) as { kind: string; runs: unknown[] };
   assert.equal(set.kind, 'bulwark-load-samples');
-  assert.equal(set.runs.length, 3);
-  const r = await load(['--url', slow.origin, '--runs', '3', '--baseline', file]);
+  assert.equal(set.runs.length, 2);
+  const r = await load(['--url', slow.origin, '--runs', '2', '--baseline', file]);
   assert.equal(r.code, 0, r.stdout);
   assert.match(r.stdout, /\*\*Verdict: no significant change\*\*/);
   assert.match(r.stdout, /3 against 3 never can/);
