@@ -38,7 +38,8 @@ function startWorker(job: EngineJob) {
   });
   let onMessage: (m: FromWorker) => void = () => {};
   child.on('message', (m: FromWorker) => onMessage(m));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  // 'close', not 'exit': it comes after the IPC channel has delivered its last message
+  const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
   const send = (m: ToWorker) => child.send(m);
   return {
     child,

@@ -25,8 +25,11 @@ process.on('message', (m: ToWorker) => {
   if (m.type === 'start' && job) {
     runEngine(job, m.atEpochMs, (progress) => send({ type: 'progress', progress })).then(
       (result) => {
-        send({ type: 'result', result });
-        process.disconnect?.();
+        // disconnect only once the result has gone: a large result (a five-minute run's slices)
+        // takes more than one write, and disconnecting at once would drop it
+        process.send?.({ type: 'result', result } satisfies FromWorker, undefined, {}, () =>
+          process.disconnect?.(),
+        );
       },
       (err: unknown) => {
         send({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
