@@ -132,6 +132,82 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    incident: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: true,
+          description:
+            'Open incidents from alerts, keep their timelines in dataDir/ops.sqlite, draft postmortems.',
+        }),
+        webhooks: Type.String({
+          default: '',
+          description:
+            'Comma-separated URLs that receive every incident notification (JSON POST). Empty: the log only.',
+        }),
+        teamWebhooks: Type.Record(Type.String(), Type.String(), {
+          default: {},
+          description:
+            'Team name → URL paged for that team (config file only), e.g. {"database": "https://…"}.',
+        }),
+        owners: Type.Record(Type.String(), Type.String(), {
+          default: {
+            'db.*': 'database',
+            dependency: 'platform',
+            'worker.*': 'application',
+            cache: 'application',
+          },
+          description:
+            "Diagnosis component pattern → owning team (config file only): the top suspect's owner is paged at once.",
+        }),
+        defaultTeam: Type.String({
+          default: 'application',
+          minLength: 1,
+          description: 'Team paged first when the diagnosis names no suspect yet.',
+        }),
+        escalation: Type.Array(
+          Type.Object(
+            {
+              afterMinutes: Type.Number({ minimum: 0 }),
+              targets: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+            },
+            { additionalProperties: false },
+          ),
+          {
+            minItems: 1,
+            default: [
+              { afterMinutes: 0, targets: ['owner'] },
+              { afterMinutes: 15, targets: ['owner', 'application'] },
+              { afterMinutes: 30, targets: ['engineering-lead'] },
+            ],
+            description:
+              'Escalation levels (config file only): who is paged once an incident is unacknowledged this long; "owner" is the owning team.',
+          },
+        ),
+        autoResolveMinutes: Type.Number({
+          default: 10,
+          minimum: 0,
+          description:
+            'An alert-opened incident whose alerts have all resolved is resolved after this long in monitoring; 0: only by hand.',
+        }),
+        lookbackMinutes: Type.Number({
+          default: 15,
+          minimum: 0,
+          description:
+            'Events this long before an incident opens (a fault injected, a deploy) join its timeline.',
+        }),
+        latencyObjectiveMs: Int(
+          300,
+          'A request slower than this counts its user as affected in the impact (the latency SLO threshold).',
+          1,
+        ),
+        notifyTimeoutMs: Int(
+          5_000,
+          'A webhook that has not answered in this time counts as a failed delivery.',
+          100,
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     log: Type.Object(
       {
         level: Type.Union(

@@ -69,6 +69,17 @@ export const ERRORS = {
     retryable: true,
     summary: 'A running query was cancelled: deadline passed or client went away.',
   },
+  INCIDENT_ERR_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    summary: 'No incident, postmortem or action item with this id.',
+  },
+  INCIDENT_ERR_INVALID_TRANSITION: {
+    status: 409,
+    retryable: false,
+    summary:
+      'The incident cannot move to that status from the one it is in (a resolved incident stays closed).',
+  },
   CONFIG_ERR_INVALID: {
     status: 0,
     retryable: false,

@@ -1,2 +1,28 @@
+/**
+ * Incidents: the ops store, the incident service (alerts in, timeline, escalation, notifications),
+ * postmortems and action items, and their ops API. Nothing here touches the application database.
+ */
+
+export {
+  type AlertmanagerPayload,
+  AlertmanagerPayloadSchema,
+  checkAlertmanagerPayload,
+} from './model/alertmanager.js';
+export { type EscalationLevel, type EscalationPolicy, ownerOf } from './model/escalation.js';
+export { type ImpactCounts, type ImpactSource, impactOver } from './model/impact.js';
+export {
+  isFailure,
+  RequestLedger,
+  type RequestLedgerOptions,
+  type RequestOutcome,
+} from './model/request-ledger.js';
+export { SEVERITY_CRITERIA, severityFromLabels } from './model/severity.js';
+export { formatDuration, meanTimings, type Timings, timingsOf } from './model/timings.js';
 export * from './model/types.js';
+export { draftPostmortem, explainingVerdict } from './postmortem/draft.js';
+export { RUNBOOK_ALERTS, runbookFor } from './runbooks.js';
+export type { AlertIntakeResult } from './service/alert-intake.js';
+export { createIncidentService, type IncidentRuntime, policyFromConfig } from './service/create.js';
+export { type IncidentDetail, IncidentService, type OpenInput } from './service/incident-service.js';
+export { type IncidentNotice, WebhookNotifier } from './service/notifier.js';
 export { OPS_STORE_FILE, OpsStore, openOpsStore } from './store/ops-store.js';
