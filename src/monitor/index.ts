@@ -1,0 +1,32 @@
+/**
+ * The monitor: SLOs with multi-window multi-burn-rate alerts, fast saturation alerts, alert
+ * delivery, and the bottleneck diagnosis. Pure cores take the time and the readings from their
+ * caller; the supervisor wires them to the workers and the database.
+ */
+export {
+  ALERT_DEFS,
+  ALERT_NAMES,
+  type AlertDef,
+  type AlertName,
+  type BurnRateAlertDef,
+  type BurnWindowPair,
+  PAGE_WINDOWS,
+  runbookUrl,
+  type SaturationAlertDef,
+  type Severity,
+  SLO_NAMES,
+  type SloName,
+  TICKET_WINDOWS,
+} from './alert-rules.js';
+export {
+  ALERT_STATES,
+  type AlertCondition,
+  type AlertInstance,
+  type AlertState,
+  AlertStateMachine,
+  type AlertTransition,
+  fingerprintOf,
+} from './alert-state.js';
+export { badRatio, burnRate, evaluateBurnRate, formatDuration, type SloObjectives } from './burn-rate.js';
+export { CounterDeltas, CounterWindows, type SloCounts } from './counter-windows.js';
+export { type SaturationReading, SloEvaluator, type SloSettings } from './slo-evaluator.js';
