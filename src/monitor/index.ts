@@ -29,4 +29,12 @@ export {
 } from './alert-state.js';
 export { badRatio, burnRate, evaluateBurnRate, formatDuration, type SloObjectives } from './burn-rate.js';
 export { CounterDeltas, CounterWindows, type SloCounts } from './counter-windows.js';
+export { METRICS } from './metric-names.js';
+export {
+  leOf,
+  type PrometheusRuleDoc,
+  type PrometheusRuleEntry,
+  prometheusRule,
+  prometheusRuleYaml,
+} from './prometheus-rules.js';
 export { type SaturationReading, SloEvaluator, type SloSettings } from './slo-evaluator.js';
