@@ -3,6 +3,9 @@
  * delivery, and the bottleneck diagnosis. Pure cores take the time and the readings from their
  * caller; the supervisor wires them to the workers and the database.
  */
+
+export { alertEvents } from './alert-events.js';
+export { type AlertNotifier, type AlertNotifierOptions, createAlertNotifier } from './alert-notifier.js';
 export {
   ALERT_DEFS,
   ALERT_NAMES,
@@ -38,3 +41,23 @@ export {
   prometheusRuleYaml,
 } from './prometheus-rules.js';
 export { type SaturationReading, SloEvaluator, type SloSettings } from './slo-evaluator.js';
+export {
+  type WebhookAlert,
+  type WebhookPayload,
+  webhookPayloads,
+  ZERO_TIME,
+} from './webhook-payload.js';
+export {
+  type AlertWebhookOptions,
+  alertWebhookRoutes,
+  type IncomingWebhook,
+  WebhookPayloadSchema,
+  webhookProblems,
+} from './webhook-receiver.js';
+export {
+  createWebhookSender,
+  type DeliveryOutcome,
+  redactUrl,
+  type WebhookSender,
+  type WebhookSenderOptions,
+} from './webhook-sender.js';
