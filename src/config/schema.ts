@@ -189,6 +189,53 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    ops: Type.Object(
+      {
+        host: Type.String({
+          default: '127.0.0.1',
+          minLength: 1,
+          description: 'Address of the ops server (metrics, incidents, diagnosis); loopback by default.',
+        }),
+        port: Int(9464, 'Port of the ops server; 0 picks a free one.', 0, 65535),
+        token: Type.String({
+          default: '',
+          description: 'Bearer token for ops writes. Empty: generated once and kept in dataDir/ops-token.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    moderation: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: true,
+          description: 'Check new articles and comments with the moderation service.',
+        }),
+        url: Type.String({
+          default: '',
+          description: 'Moderation service base URL. Empty: the supervisor starts a local one on loopback.',
+        }),
+        port: Int(0, 'Port of the local moderation service; 0 picks a free one.', 0, 65535),
+        timeoutMs: Int(300, 'A moderation call past this time is a failure (accept and flag for review).', 1),
+        breakerFailures: Int(5, 'Consecutive moderation failures that open the circuit breaker.', 1),
+        breakerResetMs: Int(
+          10_000,
+          'How long the open breaker skips the service before one trial call.',
+          100,
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    telemetry: Type.Object(
+      {
+        queryFingerprints: Int(
+          50,
+          'Query fingerprints with a metric series of their own; later ones count under "other".',
+          1,
+          1000,
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     log: Type.Object(
       {
         level: Type.Union(

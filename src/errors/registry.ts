@@ -69,6 +69,17 @@ export const ERRORS = {
     retryable: true,
     summary: 'A running query was cancelled: deadline passed or client went away.',
   },
+  OPS_ERR_UNAUTHORIZED: {
+    status: 401,
+    retryable: false,
+    summary: 'An ops write (or a read from off the loopback) without the right ops bearer token.',
+  },
+  MODERATION_ERR_UNAVAILABLE: {
+    status: 0,
+    retryable: true,
+    summary:
+      'The moderation service failed, timed out or its breaker is open; content is accepted and flagged for review.',
+  },
   CONFIG_ERR_INVALID: {
     status: 0,
     retryable: false,
