@@ -32,6 +32,15 @@ export {
 } from './alert-state.js';
 export { badRatio, burnRate, evaluateBurnRate, formatDuration, type SloObjectives } from './burn-rate.js';
 export { CounterDeltas, CounterWindows, type SloCounts } from './counter-windows.js';
+export { diagnose, healthyComponents, SUSPECT_THRESHOLD, verdictLine } from './diagnosis.js';
+export {
+  type DependencyWindow,
+  type DiagnosisInput,
+  type DiagnosisWindow,
+  emptyWindow,
+  type QueryWindow,
+} from './diagnosis-input.js';
+export { filterColumns, suggestIndex } from './index-suggestion.js';
 export { METRICS } from './metric-names.js';
 export {
   leOf,
