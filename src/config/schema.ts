@@ -208,6 +208,110 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    slo: Type.Object(
+      {
+        availabilityTarget: Type.Number({
+          default: 0.999,
+          exclusiveMinimum: 0,
+          exclusiveMaximum: 1,
+          description: 'Share of requests that must succeed (not 5xx) over the SLO period.',
+        }),
+        latencyTarget: Type.Number({
+          default: 0.99,
+          exclusiveMinimum: 0,
+          exclusiveMaximum: 1,
+          description: 'Share of requests that must complete under slo.latencyThresholdMs.',
+        }),
+        latencyThresholdMs: Int(
+          300,
+          "The latency objective's bound (a bucket bound of the request histogram).",
+          1,
+        ),
+        timeScale: Type.Number({
+          default: 1,
+          minimum: 1,
+          maximum: 100_000,
+          description:
+            'Divides every alert window and `for` duration, so a drill sees in minutes what production sees in hours.',
+        }),
+        minRequests: Int(
+          100,
+          'A burn-rate alert needs at least this many requests in its long window (a quiet hour is no outage).',
+          1,
+        ),
+        poolWaitP95Ms: Int(100, 'Saturation alert: p95 wait for a database connection above this.', 1),
+        rejectionsPerSecond: Type.Number({
+          default: 1,
+          minimum: 0,
+          description: 'Saturation alert: admission rejections (503 before any work) per second above this.',
+        }),
+        evaluateIntervalMs: Int(5_000, 'How often the supervisor evaluates SLOs and the diagnosis.', 250),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    alerts: Type.Object(
+      {
+        webhookUrls: Type.Array(Type.String({ minLength: 1 }), {
+          default: [],
+          description:
+            'Alertmanager-style receivers: each alert change is POSTed there (webhook payload version 4).',
+        }),
+        timeoutMs: Int(5_000, 'Timeout of one webhook delivery attempt.', 100),
+        retries: Int(2, 'Further attempts after a failed delivery (with doubling backoff).', 0, 10),
+        externalUrl: Type.String({
+          default: '',
+          description: "URL of this Bulwark's console, sent as externalURL and generatorURL.",
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    ops: Type.Object(
+      {
+        host: Type.String({
+          default: '127.0.0.1',
+          minLength: 1,
+          description: 'Address of the ops server (metrics, incidents, diagnosis); loopback by default.',
+        }),
+        port: Int(9464, 'Port of the ops server; 0 picks a free one.', 0, 65535),
+        token: Type.String({
+          default: '',
+          description: 'Bearer token for ops writes. Empty: generated once and kept in dataDir/ops-token.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    moderation: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: true,
+          description: 'Check new articles and comments with the moderation service.',
+        }),
+        url: Type.String({
+          default: '',
+          description: 'Moderation service base URL. Empty: the supervisor starts a local one on loopback.',
+        }),
+        port: Int(0, 'Port of the local moderation service; 0 picks a free one.', 0, 65535),
+        timeoutMs: Int(300, 'A moderation call past this time is a failure (accept and flag for review).', 1),
+        breakerFailures: Int(5, 'Consecutive moderation failures that open the circuit breaker.', 1),
+        breakerResetMs: Int(
+          10_000,
+          'How long the open breaker skips the service before one trial call.',
+          100,
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    telemetry: Type.Object(
+      {
+        queryFingerprints: Int(
+          50,
+          'Query fingerprints with a metric series of their own; later ones count under "other".',
+          1,
+          1000,
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     log: Type.Object(
       {
         level: Type.Union(

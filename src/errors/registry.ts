@@ -80,6 +80,17 @@ export const ERRORS = {
     summary:
       'The incident cannot move to that status from the one it is in (a resolved incident stays closed).',
   },
+  OPS_ERR_UNAUTHORIZED: {
+    status: 401,
+    retryable: false,
+    summary: 'An ops write (or a read from off the loopback) without the right ops bearer token.',
+  },
+  MODERATION_ERR_UNAVAILABLE: {
+    status: 0,
+    retryable: true,
+    summary:
+      'The moderation service failed, timed out or its breaker is open; content is accepted and flagged for review.',
+  },
   CONFIG_ERR_INVALID: {
     status: 0,
     retryable: false,

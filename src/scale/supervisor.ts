@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { type Config, resolveJwtSecret } from '../config/index.js';
+import { type OpsPlugin, type OpsServer, startOpsServer } from '../console/index.js';
 import {
   applyIndexProfile,
   type DatabaseServer,
@@ -11,6 +12,7 @@ import {
   openDatabaseServer,
   seedDemo,
 } from '../data/index.js';
+import { createClusterMetrics, createSupervisorMetrics } from '../telemetry/index.js';
 import { WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
 import { poolSizePerWorker } from './pool-size.js';
 import { RestartBudget } from './restart-budget.js';
@@ -19,6 +21,13 @@ import { stopWorkers, waitUntilListening } from './worker-lifecycle.js';
 export interface SupervisorHandle {
   /** Resolves when the stack has stopped: workers drained, database stopped. */
   stopped: Promise<void>;
+  /** The ops server's base URL (`/metrics`, and the routes of the ops plugins). */
+  opsUrl: string;
+}
+
+export interface SupervisorOptions {
+  /** Route sets mounted on the ops server (incidents, diagnosis, chaos, …). */
+  opsPlugins?: readonly OpsPlugin[];
 }
 
 /** How long the workers may take to listen before start-up is declared failed. */
@@ -30,8 +39,13 @@ const WORKER_START_TIMEOUT_MS = 60_000;
  * workers drain first, the database stops last. A signal during start-up stops what has started
  * (a seed in progress is rolled back with the database's fast shutdown) and start-up fails.
  */
-export async function runSupervisor(config: Readonly<Config>, log: Logger): Promise<SupervisorHandle> {
+export async function runSupervisor(
+  config: Readonly<Config>,
+  log: Logger,
+  options: SupervisorOptions = {},
+): Promise<SupervisorHandle> {
   const started = Date.now();
+  let ops: OpsServer | undefined;
   let phase: 'starting' | 'running' | 'stopping' = 'starting';
   let database: DatabaseServer | undefined;
   let interrupted: string | undefined;
@@ -46,6 +60,7 @@ export async function runSupervisor(config: Readonly<Config>, log: Logger): Prom
       interrupted = signal;
       log.warn({ signal }, 'signal during start-up: stopping');
       killAllWorkers();
+      void ops?.close();
       void database?.stop();
       return;
     }
@@ -59,6 +74,7 @@ export async function runSupervisor(config: Readonly<Config>, log: Logger): Prom
     log.info({ signal }, 'shutting down: draining workers');
     void (async () => {
       await stopWorkers(config.http.shutdownGraceMs + 5_000);
+      await ops?.close();
       await database?.stop();
       log.info('stopped');
       resolveStopped();
@@ -81,7 +97,22 @@ export async function runSupervisor(config: Readonly<Config>, log: Logger): Prom
     checkInterrupted();
     serverFacts = await prepareForProfile(database.url, config, log);
     checkInterrupted();
+    // Before the workers: the ops port must answer while they start, and a taken port fails fast.
+    const registry = createClusterMetrics({
+      own: createSupervisorMetrics({
+        workers: () => Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead()).length,
+      }),
+    });
+    ops = await startOpsServer({
+      config,
+      log: log.child({ component: 'ops' }),
+      registry,
+      plugins: options.opsPlugins ?? [],
+    });
+    log.info({ url: ops.url }, 'ops server listening');
+    checkInterrupted();
   } catch (err) {
+    await ops?.close();
     await database?.stop();
     throw interrupted ? new Error(`start-up interrupted by ${interrupted}`, { cause: err }) : err;
   }
@@ -121,6 +152,7 @@ export async function runSupervisor(config: Readonly<Config>, log: Logger): Prom
     checkInterrupted();
   } catch (err) {
     killAllWorkers();
+    await ops?.close();
     await database.stop();
     throw err;
   }
@@ -130,7 +162,7 @@ export async function runSupervisor(config: Readonly<Config>, log: Logger): Prom
     { url, workers: config.workers, poolPerWorker: boot.poolMax, startMs: Date.now() - started },
     'bulwark is up',
   );
-  return { stopped };
+  return { stopped, opsUrl: ops.url };
 }
 
 /**

@@ -1,6 +1,8 @@
 import cluster from 'node:cluster';
 import { pino } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { buildApp } from '../http/index.js';
+import { serveWorkerMetrics } from '../telemetry/index.js';
 import { type SupervisorMessage, WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
 import { createWorkerData } from './worker-db.js';
 
@@ -34,6 +36,9 @@ export async function runWorker(): Promise<void> {
     ...(data.cache ? { cache: data.cache } : {}),
     ...(data.requestBudgetMs !== undefined ? { requestBudgetMs: data.requestBudgetMs } : {}),
   });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  serveWorkerMetrics(registry);
   const address = await app.listen({ host: config.http.host, port: config.http.port });
 
   let stopping = false;

@@ -1,4 +1,11 @@
 export {
+  type ClusterMetrics,
+  type ClusterMetricsOptions,
+  createClusterMetrics,
+  type MetricsJson,
+  serveWorkerMetrics,
+} from './cluster-metrics.js';
+export {
   type DiagnosisVerdict,
   OPS_EVENT_SOURCES,
   type OpsEvent,
@@ -8,3 +15,8 @@ export {
   type Suspect,
   type SuspectComponent,
 } from './ops-events.js';
+export {
+  createSupervisorMetrics,
+  SUPERVISOR_PREFIX,
+  type SupervisorMetricSources,
+} from './supervisor-metrics.js';
