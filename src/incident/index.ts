@@ -4,6 +4,13 @@
  */
 
 export {
+  type ActionInput,
+  type ActionPatch,
+  ActionService,
+  type ListedAction,
+  seedTasks,
+} from './actions/action-service.js';
+export {
   type AlertmanagerPayload,
   AlertmanagerPayloadSchema,
   checkAlertmanagerPayload,
@@ -19,7 +26,9 @@ export {
 export { SEVERITY_CRITERIA, severityFromLabels } from './model/severity.js';
 export { formatDuration, meanTimings, type Timings, timingsOf } from './model/timings.js';
 export * from './model/types.js';
+export { type IncidentRoutesOptions, incidentRoutes } from './ops-routes.js';
 export { draftPostmortem, explainingVerdict } from './postmortem/draft.js';
+export { renderPostmortemHtml } from './postmortem/render-html.js';
 export { RUNBOOK_ALERTS, runbookFor } from './runbooks.js';
 export type { AlertIntakeResult } from './service/alert-intake.js';
 export { createIncidentService, type IncidentRuntime, policyFromConfig } from './service/create.js';
