@@ -17,6 +17,11 @@ const COMMANDS: Record<
     summary: 'apply pending database migrations and exit',
     load: async () => (await import('./commands/migrate.js')).migrateCommand,
   },
+  incident: {
+    summary:
+      'incidents, postmortems and action items through the ops API (list, show, note, resolve, postmortem, actions)',
+    load: async () => (await import('./commands/incident.js')).incidentCommand,
+  },
   seed: {
     summary: 'load the demo dataset (--users N --articles N ... --force)',
     load: async () => (await import('./commands/seed.js')).seedCommand,

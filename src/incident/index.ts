@@ -10,6 +10,7 @@ export {
   type ListedAction,
   seedTasks,
 } from './actions/action-service.js';
+export { actionTable, incidentTable, incidentText } from './cli-format.js';
 export {
   type AlertmanagerPayload,
   AlertmanagerPayloadSchema,
@@ -26,6 +27,13 @@ export {
 export { SEVERITY_CRITERIA, severityFromLabels } from './model/severity.js';
 export { formatDuration, meanTimings, type Timings, timingsOf } from './model/timings.js';
 export * from './model/types.js';
+export {
+  errorMessage,
+  OpsClient,
+  type OpsClientOptions,
+  type OpsReply,
+  opsClientOptions,
+} from './ops-client.js';
 export { type IncidentRoutesOptions, incidentRoutes } from './ops-routes.js';
 export { draftPostmortem, explainingVerdict } from './postmortem/draft.js';
 export { renderPostmortemHtml } from './postmortem/render-html.js';

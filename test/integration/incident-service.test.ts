@@ -9,7 +9,6 @@ import {
   createIncidentService,
   type IncidentNotice,
   type IncidentRuntime,
-  type OpsStore,
   openOpsStore,
   RequestLedger,
 } from '../../src/incident/index.js';
