@@ -195,11 +195,6 @@ export const ConfigSchema = Type.Object(
           description:
             'Events this long before an incident opens (a fault injected, a deploy) join its timeline.',
         }),
-        latencyObjectiveMs: Int(
-          300,
-          'A request slower than this counts its user as affected in the impact (the latency SLO threshold).',
-          1,
-        ),
         notifyTimeoutMs: Int(
           5_000,
           'A webhook that has not answered in this time counts as a failed delivery.',
