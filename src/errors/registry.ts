@@ -69,6 +69,11 @@ export const ERRORS = {
     retryable: true,
     summary: 'A running query was cancelled: deadline passed or client went away.',
   },
+  MONITOR_ERR_WARMING_UP: {
+    status: 503,
+    retryable: true,
+    summary: 'The monitor has not finished its first evaluation since start; ask again shortly.',
+  },
   OPS_ERR_UNAUTHORIZED: {
     status: 401,
     retryable: false,
