@@ -21,6 +21,8 @@ export interface MonitorLoopOptions {
   notifier: AlertNotifier;
   log: (line: { msg: string; [k: string]: unknown }) => void;
   poolPerWorker?: number;
+  /** From the first traffic, windows teach the baseline even when they name suspects (1.5 windows). */
+  warmupMs?: number;
 }
 
 /** What `GET /ops/diagnosis` shows. */
@@ -57,6 +59,8 @@ export class MonitorLoop {
   #state: MonitorState | null = null;
   #key = 'none';
   #since: number | null = null;
+  #firstTraffic: number | undefined;
+  readonly #warmupMs: number;
   #timer: NodeJS.Timeout | undefined;
   #running = false;
   #pending: Promise<unknown> = Promise.resolve();
@@ -65,6 +69,7 @@ export class MonitorLoop {
     this.#o = options;
     this.#clock = options.clock ?? { now: () => Date.now() };
     this.#windowMs = options.windowMs ?? 10_000;
+    this.#warmupMs = options.warmupMs ?? 1.5 * this.#windowMs;
     this.#builder = new WindowBuilder({ retainMs: this.#windowMs * 2 });
     this.evaluator = new SloEvaluator(options.settings);
   }
@@ -94,8 +99,13 @@ export class MonitorLoop {
       baseline: this.#baseline,
       ...(this.#o.poolPerWorker ? { poolPerWorker: this.#o.poolPerWorker } : {}),
     });
-    if (verdict.suspects.length === 0 && window.requests > 0 && window.durationS > 0)
-      this.#baseline = updateBaseline(this.#baseline, window);
+    // Learn from calm windows only, except while warming up: a statement that is simply slower
+    // than the reference values must not keep the monitor from ever learning what normal is.
+    if (window.requests > 0 && window.durationS > 0) {
+      this.#firstTraffic ??= now;
+      const warming = now - this.#firstTraffic < this.#warmupMs;
+      if (warming || verdict.suspects.length === 0) this.#baseline = updateBaseline(this.#baseline, window);
+    }
     const line = verdictLine(verdict);
     const key = keyOf(verdict);
     if (key !== this.#key) {
