@@ -26,6 +26,10 @@ const COMMANDS: Record<
     summary: 'load the demo dataset (--users N --articles N ... --force)',
     load: async () => (await import('./commands/seed.js')).seedCommand,
   },
+  diagnose: {
+    summary: "the running stack's bottleneck diagnosis, from its ops server (--json)",
+    load: async () => (await import('./commands/diagnose.js')).diagnoseCommand,
+  },
   slo: {
     summary: 'export the SLO alerts as a PrometheusRule (slo export > rules.yaml)',
     load: async () => (await import('./commands/slo.js')).sloCommand,

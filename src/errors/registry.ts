@@ -80,6 +80,11 @@ export const ERRORS = {
     summary:
       'The incident cannot move to that status from the one it is in (a resolved incident stays closed).',
   },
+  MONITOR_ERR_WARMING_UP: {
+    status: 503,
+    retryable: true,
+    summary: 'The monitor has not finished its first evaluation since start; ask again shortly.',
+  },
   OPS_ERR_UNAUTHORIZED: {
     status: 401,
     retryable: false,

@@ -7,7 +7,7 @@ import type { DeliveryOutcome, WebhookSender } from './webhook-sender.js';
 export interface AlertNotifierOptions {
   bus: OpsEventBus;
   /** Absent when no receiver is configured: alerts still reach the bus and the log. */
-  sender?: WebhookSender;
+  sender?: WebhookSender | undefined;
   receiver?: string;
   externalURL?: string;
   log: (line: { msg: string; [k: string]: unknown }) => void;

@@ -8,8 +8,8 @@ export interface QueryWindow {
   calls: number;
   /** Execution time (pool wait not included). */
   totalMs: number;
-  p50Ms: number;
-  p95Ms: number;
+  /** Mean execution time in the window (totalMs / calls): exact from two cumulative readings. */
+  meanMs: number;
   /** The latest sampled EXPLAIN, when the statement was ever slow. */
   plan: PlanShape | null;
 }
@@ -19,8 +19,9 @@ export interface DependencyWindow {
   name: string;
   calls: number;
   totalMs: number;
-  p50Ms: number;
-  p99Ms: number;
+  meanMs: number;
+  /** From the call-duration histogram's buckets, when there is one. */
+  p99Ms: number | null;
   /** Failures, timeouts and calls skipped by an open breaker. */
   errors: number;
 }

@@ -19,10 +19,10 @@ export interface Candidate {
 
 /** Reference values used when there is no baseline yet (loopback, a healthy small database). */
 export const NORMAL = {
-  queryP50Ms: 2,
+  queryMeanMs: 2,
   roundTripMs: 0.5,
   eventLoopDelayP99Ms: 20,
-  dependencyP50Ms: 50,
+  dependencyMeanMs: 50,
 } as const;
 
 const ms = (x: number) =>
@@ -61,7 +61,7 @@ export function context(input: DiagnosisInput): Context {
   const loopExtraMs = loopNow >= 3 * loopBase && loopNow >= 40 ? loopNow - loopBase : 0;
   const meanNow = cur.queryCalls > 0 ? cur.queryMs / cur.queryCalls : 0;
   const meanBase =
-    base && base.queryCalls > 0 ? Math.max(0.05, base.queryMs / base.queryCalls) : NORMAL.queryP50Ms;
+    base && base.queryCalls > 0 ? Math.max(0.05, base.queryMs / base.queryCalls) : NORMAL.queryMeanMs;
   return {
     cur,
     base,
@@ -140,9 +140,9 @@ export function queryRules(c: Context): Candidate[] {
     .filter((q) => q.calls > 0)
     .map((q): Candidate => {
       const before = c.base?.queries.find((b) => b.id === q.id && b.calls >= 3);
-      const baseP50 = before ? Math.max(before.p50Ms, 0.05) : NORMAL.queryP50Ms;
-      const increase = q.p50Ms - baseP50;
-      const ratio = q.p50Ms / baseP50;
+      const baseMean = before ? Math.max(before.meanMs, 0.05) : NORMAL.queryMeanMs;
+      const increase = q.meanMs - baseMean;
+      const ratio = q.meanMs / baseMean;
       const residual = 1 - explainedShare(c, q, increase);
       const scan = worstSeqScan(q.plan);
       const anomaly =
@@ -151,7 +151,7 @@ export function queryRules(c: Context): Candidate[] {
       const impact = clamp01((q.totalMs + cur.poolWaitMs * (q.totalMs / totalQueryMs)) / c.requestMs);
       const rate = cur.durationS > 0 ? q.calls / cur.durationS : 0;
       const evidence = [
-        `\`${shorten(q.text)}\` p50 went ${ms(baseP50)} → ${ms(q.p50Ms)} at ${rate.toFixed(1)} calls/s${before ? '' : ' (no baseline: compared with a normal 2 ms)'}`,
+        `\`${shorten(q.text)}\` mean went ${ms(baseMean)} → ${ms(q.meanMs)} at ${rate.toFixed(1)} calls/s${before ? '' : ' (no baseline: compared with a normal 2 ms)'}`,
         `${pct(q.totalMs / c.requestMs)} of request time executing it`,
       ];
       if (cur.pool.size > 0 && (cur.pool.busy >= cur.pool.size || cur.pool.waiting > 0))
@@ -168,7 +168,7 @@ export function queryRules(c: Context): Candidate[] {
         target: q.id,
         impact,
         anomaly,
-        summary: `query \`${shorten(q.text, 60)}\` p50 went ${ms(baseP50)} → ${ms(q.p50Ms)} at ${rate.toFixed(1)} calls/s${scan ? `; plan: Seq Scan on ${scan.relation}` : ''}`,
+        summary: `query \`${shorten(q.text, 60)}\` mean went ${ms(baseMean)} → ${ms(q.meanMs)} at ${rate.toFixed(1)} calls/s${scan ? `; plan: Seq Scan on ${scan.relation}` : ''}`,
         evidence,
         ...(index ? { suggestion: `suggested index: ${index}` } : {}),
         healthy: '',
@@ -234,10 +234,10 @@ export function lockRule(c: Context): Candidate {
 export function dependencyRules(c: Context): Candidate[] {
   return c.cur.dependencies.map((d): Candidate => {
     const before = c.base?.dependencies.find((b) => b.name === d.name && b.calls >= 3);
-    const baseP50 = before ? Math.max(before.p50Ms, 0.5) : NORMAL.dependencyP50Ms;
-    const ratio = d.p50Ms / baseP50;
+    const baseMean = before ? Math.max(before.meanMs, 0.5) : NORMAL.dependencyMeanMs;
+    const ratio = d.meanMs / baseMean;
     const errorRate = d.calls > 0 ? d.errors / d.calls : 0;
-    const slow = d.p50Ms - baseP50 >= 5 ? ratioAnomaly(ratio) : 0;
+    const slow = d.meanMs - baseMean >= 5 ? ratioAnomaly(ratio) : 0;
     const anomaly = clamp01(Math.max(slow, errorRate >= 0.2 ? errorRate : 0));
     const impact = clamp01(d.totalMs / c.requestMs);
     const rate = c.cur.durationS > 0 ? d.calls / c.cur.durationS : 0;
@@ -246,13 +246,13 @@ export function dependencyRules(c: Context): Candidate[] {
       target: d.name,
       impact,
       anomaly,
-      summary: `${d.name} p50 went ${ms(baseP50)} → ${ms(d.p50Ms)} (p99 ${ms(d.p99Ms)}) at ${rate.toFixed(1)} calls/s; ${pct(impact)} of request time`,
+      summary: `${d.name} mean went ${ms(baseMean)} → ${ms(d.meanMs)} ${d.p99Ms !== null ? ` (p99 ${ms(d.p99Ms)})` : ''} at ${rate.toFixed(1)} calls/s; ${pct(impact)} of request time`,
       evidence: [
-        `${d.name}: ${d.calls} calls, p50 ${ms(d.p50Ms)}, p99 ${ms(d.p99Ms)}, ${d.errors} failed or timed out`,
+        `${d.name}: ${d.calls} calls, mean ${ms(d.meanMs)}${d.p99Ms !== null ? `, p99 ${ms(d.p99Ms)}` : ''}, ${d.errors} failed or timed out`,
         `${pct(impact)} of request time waiting for ${d.name}`,
       ],
       suggestion: `check ${d.name}; its timeout and circuit breaker bound the damage (fallback: accept and flag for review)`,
-      healthy: `dependency ${d.name}: p50 ${ms(d.p50Ms)}, p99 ${ms(d.p99Ms)}${before ? ` (baseline p50 ${ms(before.p50Ms)})` : ''}, ${d.errors} errors, normal`,
+      healthy: `dependency ${d.name}: mean ${ms(d.meanMs)}${d.p99Ms !== null ? `, p99 ${ms(d.p99Ms)}` : ''}${before ? ` (baseline mean ${ms(before.meanMs)})` : ''}, ${d.errors} errors, normal`,
     };
   });
 }
@@ -294,7 +294,7 @@ export function serverRule(c: Context): Candidate {
   const { cur } = c;
   const slowed = cur.queries.filter((q) => {
     const b = c.base?.queries.find((x) => x.id === q.id && x.calls >= 3);
-    return b && q.p50Ms >= 3 * Math.max(b.p50Ms, 0.05) && q.p50Ms - b.p50Ms >= 1;
+    return b && q.meanMs >= 3 * Math.max(b.meanMs, 0.05) && q.meanMs - b.meanMs >= 1;
   });
   const compared = cur.queries.filter((q) => c.base?.queries.some((x) => x.id === q.id && x.calls >= 3));
   const spread = compared.length >= 3 ? slowed.length / compared.length : 0;
@@ -306,7 +306,7 @@ export function serverRule(c: Context): Candidate {
     anomaly,
     summary: `${slowed.length} of ${compared.length} statements are at least 3× slower at once: the database server itself is saturated`,
     evidence: [
-      `${slowed.length}/${compared.length} fingerprints slower than their baseline p50 by 3× or more`,
+      `${slowed.length}/${compared.length} fingerprints slower than their baseline mean by 3× or more`,
     ],
     suggestion: "look at the database host's CPU and I/O, and pg_stat_activity for what runs",
     healthy:

@@ -14,15 +14,14 @@ const q = (
   id: string,
   text: string,
   calls: number,
-  p50Ms: number,
+  meanMs: number,
   extra: Partial<QueryWindow> = {},
 ): QueryWindow => ({
   id,
   text,
   calls,
-  totalMs: calls * p50Ms * 1.1,
-  p50Ms,
-  p95Ms: p50Ms * 3,
+  totalMs: calls * meanMs * 1.1,
+  meanMs,
   plan: null,
   ...extra,
 });
@@ -48,7 +47,7 @@ function calm(): DiagnosisWindow {
     cacheHits: 900,
     cacheMisses: 100,
     queries,
-    dependencies: [{ name: 'moderation', calls: 50, totalMs: 550, p50Ms: 10, p99Ms: 20, errors: 0 }],
+    dependencies: [{ name: 'moderation', calls: 50, totalMs: 550, meanMs: 10, p99Ms: 20, errors: 0 }],
     workers: { count: 2, cpu: 0.35, eventLoopUtilisation: 0.4, eventLoopDelayP99Ms: 15 },
     pool: { size: 6, busy: 2, waiting: 0 },
     locks: { waiting: 0, maxWaitMs: 0, blockedFingerprints: [] },
@@ -106,7 +105,7 @@ test('(a) a missing index under load: the seq-scanning query is named with its p
   assert.equal(top?.target, 'author');
   assert.match(
     top?.summary ?? '',
-    /p50 went 0\.40 ms → 180 ms at 40\.0 calls\/s; plan: Seq Scan on articles/,
+    /mean went 0\.40 ms → 180 ms at 40\.0 calls\/s; plan: Seq Scan on articles/,
   );
   assert.equal(top?.suggestion, 'suggested index: CREATE INDEX CONCURRENTLY ON articles (author_id)');
   assert.ok(
@@ -141,7 +140,7 @@ test('(a) without any baseline, an absolute slow statement with a Seq Scan is st
 
 test('(b) network latency to PostgreSQL: every statement slower by a round trip names the network, not the statements', () => {
   const w = calm();
-  w.queries = w.queries.map((x) => q(x.id, x.text, x.calls, x.p50Ms + 40));
+  w.queries = w.queries.map((x) => q(x.id, x.text, x.calls, x.meanMs + 40));
   w.queryMs = w.queries.reduce((s, x) => s + x.totalMs, 0);
   w.poolWaitMs = 30_000;
   w.requestMs = w.queryMs + w.poolWaitMs + 2_000;
@@ -153,21 +152,23 @@ test('(b) network latency to PostgreSQL: every statement slower by a round trip 
   assert.ok(!v.suspects.some((s) => s.component === 'db.query'), JSON.stringify(v.suspects));
 });
 
-test('(c) the moderation dependency slow: named with its p50 change, the database reported normal', () => {
+test('(c) the moderation dependency slow: named with its mean change, the database reported normal', () => {
   const w = calm();
-  w.dependencies = [{ name: 'moderation', calls: 50, totalMs: 50 * 290, p50Ms: 290, p99Ms: 300, errors: 12 }];
+  w.dependencies = [
+    { name: 'moderation', calls: 50, totalMs: 50 * 290, meanMs: 290, p99Ms: 300, errors: 12 },
+  ];
   w.requestMs = 5000 + 50 * 280;
   const v = run(w);
   assertTop(v, 'dependency', ['db.pool', 'db.network', 'db.query', 'db.lock', 'worker.cpu']);
   assert.equal(v.suspects[0]?.target, 'moderation');
-  assert.match(v.suspects[0]?.summary ?? '', /moderation p50 went 10\.0 ms → 290 ms/);
+  assert.match(v.suspects[0]?.summary ?? '', /moderation mean went 10\.0 ms → 290 ms/);
 });
 
 test('(d) worker CPU saturated: the event loop delay inflates every timing, the workers are named', () => {
   const w = calm();
   w.workers = { count: 2, cpu: 0.98, eventLoopUtilisation: 0.97, eventLoopDelayP99Ms: 180 };
   // queries measured inside a blocked worker look slower too, by up to the loop delay
-  w.queries = w.queries.map((x) => q(x.id, x.text, x.calls, x.p50Ms + 30));
+  w.queries = w.queries.map((x) => q(x.id, x.text, x.calls, x.meanMs + 30));
   w.queryMs = w.queries.reduce((s, x) => s + x.totalMs, 0);
   w.requestMs = w.queryMs + 40_000;
   const v = run(w);
@@ -194,7 +195,7 @@ test('(f) a pool too small for fast statements at a high rate: the pool is named
   const w = calm();
   w.requests = 8000;
   w.durationS = 10;
-  w.queries = w.queries.map((x) => q(x.id, x.text, x.calls * 8, x.p50Ms * 1.3));
+  w.queries = w.queries.map((x) => q(x.id, x.text, x.calls * 8, x.meanMs * 1.3));
   w.queryCalls = 24_000;
   w.queryMs = w.queries.reduce((s, x) => s + x.totalMs, 0);
   w.poolWaitMs = 160_000;

@@ -69,8 +69,8 @@ export function diagnose(input: DiagnosisInput): DiagnosisVerdict {
       !top
         ? 'db.query: no statement in the window, normal'
         : why.length > 0
-          ? `db.query: no statement slower than ${why.join(' and ')} explains; the costliest, \`${top.text.slice(0, 60)}\`, p50 ${top.p50Ms.toFixed(2)} ms`
-          : `db.query: no statement slower than its normal; the costliest, \`${top.text.slice(0, 60)}\`, p50 ${top.p50Ms.toFixed(2)} ms, normal`,
+          ? `db.query: no statement slower than ${why.join(' and ')} explains; the costliest, \`${top.text.slice(0, 60)}\`, mean ${top.meanMs.toFixed(2)} ms`
+          : `db.query: no statement slower than its normal; the costliest, \`${top.text.slice(0, 60)}\`, mean ${top.meanMs.toFixed(2)} ms, normal`,
     );
   }
   return { at, suspects, healthy };

@@ -30,8 +30,10 @@ export {
   type AlertTransition,
   fingerprintOf,
 } from './alert-state.js';
+export { updateBaseline } from './baseline.js';
 export { badRatio, burnRate, evaluateBurnRate, formatDuration, type SloObjectives } from './burn-rate.js';
 export { CounterDeltas, CounterWindows, type SloCounts } from './counter-windows.js';
+export { createDbProbe, type DbProbe } from './db-probe.js';
 export { diagnose, healthyComponents, SUSPECT_THRESHOLD, verdictLine } from './diagnosis.js';
 export {
   type DependencyWindow,
@@ -40,8 +42,12 @@ export {
   emptyWindow,
   type QueryWindow,
 } from './diagnosis-input.js';
+export { formatState } from './format-state.js';
 export { filterColumns, suggestIndex } from './index-suggestion.js';
 export { METRICS } from './metric-names.js';
+export { MonitorLoop, type MonitorLoopOptions, type MonitorState } from './monitor-loop.js';
+export { type MonitorRoutesOptions, monitorRoutes } from './ops-routes.js';
+export { answerProbes, collectProbes } from './probe-ipc.js';
 export {
   leOf,
   type PrometheusRuleDoc,
@@ -70,3 +76,13 @@ export {
   type WebhookSender,
   type WebhookSenderOptions,
 } from './webhook-sender.js';
+export { type DbReading, quantileFromBuckets, WindowBuilder } from './window-builder.js';
+export {
+  createWorkerProbe,
+  type FinishedRequest,
+  type ProbeDependency,
+  type ProbeQuery,
+  type WorkerProbe,
+  type WorkerProbeHandle,
+  type WorkerProbeSources,
+} from './worker-probe.js';

@@ -57,7 +57,7 @@ export interface AlertWebhookOptions {
    * Decides who may post: the ops server's token check. Required, so the route can never be
    * mounted open to anonymous writes.
    */
-  authorize: (request: FastifyRequest, reply: FastifyReply) => Promise<void> | void;
+  authorize: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown;
   /** Largest body accepted (256 KiB). */
   bodyLimitBytes?: number;
 }
@@ -87,7 +87,10 @@ export async function alertWebhookRoutes(app: FastifyInstance, options: AlertWeb
     });
     scope.post(
       '/ops/alerts',
-      { bodyLimit: options.bodyLimitBytes ?? 262_144, preHandler: options.authorize },
+      {
+        bodyLimit: options.bodyLimitBytes ?? 262_144,
+        preHandler: async (req, rep) => options.authorize(req, rep),
+      },
       async (request, reply) => {
         const problems = webhookProblems(request.body);
         if (problems.length > 0) {

@@ -12,10 +12,11 @@ import {
   openDatabaseServer,
   seedDemo,
 } from '../data/index.js';
-import { createClusterMetrics, createSupervisorMetrics } from '../telemetry/index.js';
+import { createClusterMetrics, createSupervisorMetrics, OpsEventBus } from '../telemetry/index.js';
 import { WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
 import { poolSizePerWorker } from './pool-size.js';
 import { RestartBudget } from './restart-budget.js';
+import { createSupervisorMonitor, type SupervisorMonitor } from './supervisor-monitor.js';
 import { stopWorkers, waitUntilListening } from './worker-lifecycle.js';
 
 export interface SupervisorHandle {
@@ -28,6 +29,8 @@ export interface SupervisorHandle {
 export interface SupervisorOptions {
   /** Route sets mounted on the ops server (incidents, diagnosis, chaos, …). */
   opsPlugins?: readonly OpsPlugin[];
+  /** Where alerts, diagnosis changes and other ops events go (a new bus if absent). */
+  bus?: OpsEventBus;
 }
 
 /** How long the workers may take to listen before start-up is declared failed. */
@@ -46,6 +49,8 @@ export async function runSupervisor(
 ): Promise<SupervisorHandle> {
   const started = Date.now();
   let ops: OpsServer | undefined;
+  let monitor: SupervisorMonitor | undefined;
+  const bus = options.bus ?? new OpsEventBus();
   let phase: 'starting' | 'running' | 'stopping' = 'starting';
   let database: DatabaseServer | undefined;
   let interrupted: string | undefined;
@@ -73,6 +78,7 @@ export async function runSupervisor(
     phase = 'stopping';
     log.info({ signal }, 'shutting down: draining workers');
     void (async () => {
+      await monitor?.stop();
       await stopWorkers(config.http.shutdownGraceMs + 5_000);
       await ops?.close();
       await database?.stop();
@@ -97,6 +103,12 @@ export async function runSupervisor(
     checkInterrupted();
     serverFacts = await prepareForProfile(database.url, config, log);
     checkInterrupted();
+    monitor = createSupervisorMonitor({
+      config,
+      databaseUrl: database.url,
+      bus,
+      log: log.child({ component: 'monitor' }),
+    });
     // Before the workers: the ops port must answer while they start, and a taken port fails fast.
     const registry = createClusterMetrics({
       own: createSupervisorMetrics({
@@ -107,7 +119,7 @@ export async function runSupervisor(
       config,
       log: log.child({ component: 'ops' }),
       registry,
-      plugins: options.opsPlugins ?? [],
+      plugins: [...(options.opsPlugins ?? []), monitor.plugin],
     });
     log.info({ url: ops.url }, 'ops server listening');
     checkInterrupted();
@@ -157,6 +169,7 @@ export async function runSupervisor(
     throw err;
   }
   phase = 'running';
+  monitor.start(boot.poolMax);
   const url = `http://${config.http.host}:${config.http.port}/api`;
   log.info(
     { url, workers: config.workers, poolPerWorker: boot.poolMax, startMs: Date.now() - started },

@@ -5,6 +5,7 @@ import { buildApp } from '../http/index.js';
 import { serveWorkerMetrics } from '../telemetry/index.js';
 import { type SupervisorMessage, WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
 import { createWorkerData } from './worker-db.js';
+import { installWorkerMonitor } from './worker-monitor.js';
 
 /**
  * One HTTP worker: a Fastify server over its share of the connection budget. It stops only when
@@ -36,6 +37,7 @@ export async function runWorker(): Promise<void> {
     ...(data.cache ? { cache: data.cache } : {}),
     ...(data.requestBudgetMs !== undefined ? { requestBudgetMs: data.requestBudgetMs } : {}),
   });
+  installWorkerMonitor(app, config, data);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   serveWorkerMetrics(registry);
