@@ -189,6 +189,12 @@ export const ConfigSchema = Type.Object(
           description:
             'An alert-opened incident whose alerts have all resolved is resolved after this long in monitoring; 0: only by hand.',
         }),
+        groupWindowMinutes: Type.Number({
+          default: 5,
+          minimum: 0,
+          description:
+            'An alert of another group that fires within this long of an alert-opened incident joins it (one outage, one incident); 0: group keys only.',
+        }),
         lookbackMinutes: Type.Number({
           default: 15,
           minimum: 0,

@@ -35,6 +35,7 @@ export {
   opsClientOptions,
 } from './ops-client.js';
 export { type IncidentRoutesOptions, incidentRoutes } from './ops-routes.js';
+export { type OutcomeReporter, receiveOutcomes, reportOutcomes } from './outcome-ipc.js';
 export { draftPostmortem, explainingVerdict } from './postmortem/draft.js';
 export { renderPostmortemHtml } from './postmortem/render-html.js';
 export { RUNBOOK_ALERTS, runbookFor } from './runbooks.js';

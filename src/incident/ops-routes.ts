@@ -13,6 +13,7 @@ import {
   ActionBody,
   ActionPatchBody,
   ActionQuery,
+  EventBody,
   IdParams,
   ListQuery,
   NoteBody,
@@ -83,6 +84,23 @@ export function incidentRoutes(options: IncidentRoutesOptions): FastifyPluginAsy
       async (request, reply) => {
         const incident = service.open(request.body, actorOf(request));
         return reply.status(201).send({ incident });
+      },
+    );
+
+    // Deploy pipelines, chaos tools and configuration managers record what they did: it lands on
+    // the open incidents' timelines, or waits unattached for one that opens within the lookback.
+    app.post<{ Body: Static<typeof EventBody> }>(
+      '/ops/incidents/events',
+      { ...write, schema: { body: EventBody } },
+      async (request, reply) => {
+        const { at, data, ...rest } = request.body;
+        const event = {
+          ...rest,
+          at: at ? new Date(at).toISOString() : new Date(service.now()).toISOString(),
+          ...(data ? { data } : {}),
+        };
+        service.onOpsEvent(event);
+        return reply.status(202).send({ accepted: event });
       },
     );
 

@@ -89,3 +89,24 @@ export const ActionQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** Sources an outside tool may record (alerts and diagnoses come from the monitor, not from here). */
+export const EXTERNAL_EVENT_SOURCES = [
+  'chaos',
+  'deploy',
+  'config',
+  'operator',
+  'autoscaler',
+  'failover',
+] as const;
+
+export const EventBody = Type.Object(
+  {
+    at: Type.Optional(Type.String({ format: 'date-time' })),
+    source: oneOf(EXTERNAL_EVENT_SOURCES),
+    kind: Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z][a-z0-9.-]*$' }),
+    summary: Text(1_000),
+    data: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false },
+);

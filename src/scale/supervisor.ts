@@ -16,6 +16,7 @@ import { createClusterMetrics, createSupervisorMetrics, OpsEventBus } from '../t
 import { WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
 import { poolSizePerWorker } from './pool-size.js';
 import { RestartBudget } from './restart-budget.js';
+import { createSupervisorIncidents, type SupervisorIncidents } from './supervisor-incident.js';
 import { createSupervisorMonitor, type SupervisorMonitor } from './supervisor-monitor.js';
 import { stopWorkers, waitUntilListening } from './worker-lifecycle.js';
 
@@ -50,6 +51,7 @@ export async function runSupervisor(
   const started = Date.now();
   let ops: OpsServer | undefined;
   let monitor: SupervisorMonitor | undefined;
+  let incidents: SupervisorIncidents | undefined;
   const bus = options.bus ?? new OpsEventBus();
   let phase: 'starting' | 'running' | 'stopping' = 'starting';
   let database: DatabaseServer | undefined;
@@ -81,6 +83,7 @@ export async function runSupervisor(
       await monitor?.stop();
       await stopWorkers(config.http.shutdownGraceMs + 5_000);
       await ops?.close();
+      await incidents?.stop();
       await database?.stop();
       log.info('stopped');
       resolveStopped();
@@ -93,6 +96,10 @@ export async function runSupervisor(
     if (interrupted) throw new Error(`start-up interrupted by ${interrupted}`);
   };
   try {
+    // First, and independent of the database: incidents are recorded while it is down.
+    if (config.incident.enabled) {
+      incidents = createSupervisorIncidents({ config, bus, log: log.child({ component: 'incident' }) });
+    }
     database = await openDatabaseServer(config, (line) => log.debug({ postgres: line }, 'postgres'));
     checkInterrupted();
     log.info({ mode: database.mode, pid: database.pid }, 'database ready');
@@ -119,12 +126,13 @@ export async function runSupervisor(
       config,
       log: log.child({ component: 'ops' }),
       registry,
-      plugins: [...(options.opsPlugins ?? []), monitor.plugin],
+      plugins: [...(options.opsPlugins ?? []), monitor.plugin, ...(incidents ? [incidents.plugin] : [])],
     });
     log.info({ url: ops.url }, 'ops server listening');
     checkInterrupted();
   } catch (err) {
     await ops?.close();
+    await incidents?.stop();
     await database?.stop();
     throw interrupted ? new Error(`start-up interrupted by ${interrupted}`, { cause: err }) : err;
   }
@@ -165,6 +173,7 @@ export async function runSupervisor(
   } catch (err) {
     killAllWorkers();
     await ops?.close();
+    await incidents?.stop();
     await database.stop();
     throw err;
   }

@@ -6,6 +6,7 @@ import { serveWorkerMetrics } from '../telemetry/index.js';
 import { type SupervisorMessage, WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
 import { createWorkerData } from './worker-db.js';
 import { installWorkerMonitor } from './worker-monitor.js';
+import { installWorkerOutcomes } from './worker-outcomes.js';
 
 /**
  * One HTTP worker: a Fastify server over its share of the connection budget. It stops only when
@@ -38,6 +39,7 @@ export async function runWorker(): Promise<void> {
     ...(data.requestBudgetMs !== undefined ? { requestBudgetMs: data.requestBudgetMs } : {}),
   });
   installWorkerMonitor(app, config, data);
+  const stopOutcomes = installWorkerOutcomes(app);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   serveWorkerMetrics(registry);
@@ -53,6 +55,7 @@ export async function runWorker(): Promise<void> {
     }, config.http.shutdownGraceMs);
     timer.unref();
     await app.close();
+    stopOutcomes();
     await data.close();
     process.exit(0);
   };

@@ -339,3 +339,44 @@ test('action items: the seed tasks import once, overdue items are flagged, a don
   assert.equal(done.json().next.status, 'open');
   assert.equal(store.actions.list().length, 10);
 });
+
+test('deploy and chaos tools record events on the open incidents through the API, with the token', async () => {
+  const open = service.open({ title: 'events', severity: 'SEV4' }, 'dana');
+  const res = await server.app.inject({
+    method: 'POST',
+    url: '/ops/incidents/events',
+    headers: auth,
+    payload: {
+      source: 'deploy',
+      kind: 'deploy.finished',
+      summary: 'deployed v1.2.3',
+      at: '2026-04-01T09:05:00Z',
+      data: { version: '1.2.3' },
+    },
+  });
+  assert.equal(res.statusCode, 202);
+  const event = store.timeline.forIncident(open.id).find((e) => e.kind === 'deploy.finished');
+  assert.deepEqual(
+    event && { at: event.at, source: event.source, summary: event.summary, data: event.data },
+    {
+      at: '2026-04-01T09:05:00.000Z',
+      source: 'deploy',
+      summary: 'deployed v1.2.3',
+      data: { version: '1.2.3' },
+    },
+  );
+  const forged = await server.app.inject({
+    method: 'POST',
+    url: '/ops/incidents/events',
+    headers: auth,
+    payload: { source: 'alert', kind: 'alert.firing', summary: 'x' },
+  });
+  assert.equal(forged.statusCode, 422);
+  assert.match(forged.body, /must be one of chaos, deploy, config, operator, autoscaler, failover/);
+  const anonymous = await server.app.inject({
+    method: 'POST',
+    url: '/ops/incidents/events',
+    payload: { source: 'deploy', kind: 'deploy.finished', summary: 'x' },
+  });
+  assert.equal(anonymous.statusCode, 401);
+});

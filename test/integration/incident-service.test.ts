@@ -422,3 +422,37 @@ test("the monitor's one-event-per-alert ops events open and resolve incidents li
     s.close();
   }
 });
+
+test('an alert of another group firing soon after joins the open incident; after the grouping window it opens its own', () => {
+  const s = setup();
+  try {
+    const first = s.service.onAlert(firing());
+    const id = first.ok ? (first.alerts[0]?.incidentId as number) : 0;
+    const pool = (fp: string): AlertmanagerPayload => ({
+      version: '4',
+      groupKey: `{}:{alertname="BulwarkDbPoolWaitHigh",fp="${fp}"}`,
+      status: 'firing',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'BulwarkDbPoolWaitHigh', severity: 'warning', fp },
+          startsAt: new Date(T0).toISOString(),
+          fingerprint: fp,
+        },
+      ],
+    });
+    s.clock.advance(60_000);
+    const joined = s.service.onAlert(pool('p1'));
+    assert.deepEqual(joined.ok && joined.alerts.map((a) => [a.action, a.incidentId]), [['attached', id]]);
+    s.clock.advance(5 * 60_000);
+    const separate = s.service.onAlert(pool('p2'));
+    assert.equal(separate.ok && separate.alerts[0]?.action, 'opened');
+    assert.notEqual(separate.ok && separate.alerts[0]?.incidentId, id);
+    assert.deepEqual(
+      s.store.alerts.forIncident(id).map((a) => a.alertname),
+      ['BulwarkLatencyBurnRatePage', 'BulwarkDbPoolWaitHigh'],
+    );
+  } finally {
+    s.close();
+  }
+});

@@ -20,17 +20,26 @@ export type AlertIntakeResult =
     }
   | { ok: false; problems: string[] };
 
-/** The open incident an alert belongs to: its group's, else the one it is already attached to. */
+/**
+ * The open incident an alert belongs to: its group's; else the one it is already attached to; else,
+ * for a firing alert, an alert-opened incident detected within the grouping window (the pool-wait
+ * warning and the latency page of one outage make one incident, not two).
+ */
 function openIncidentFor(
   service: IncidentService,
   groupKey: string,
   fingerprint: string,
+  firing: boolean,
 ): Incident | undefined {
   const byGroup = service.store.incidents.openByKey(groupKey);
   if (byGroup) return byGroup;
   const seen = service.store.alerts.latestByFingerprint(fingerprint);
   const incident = seen && service.store.incidents.get(seen.incidentId);
-  return incident && incident.status !== 'resolved' ? incident : undefined;
+  if (incident && incident.status !== 'resolved') return incident;
+  const windowMs = (service.deps.groupWindowMinutes ?? 0) * 60_000;
+  if (!firing || windowMs <= 0) return undefined;
+  const since = service.now() - windowMs;
+  return service.openIncidents().find((i) => i.openedBy === 'alert' && Date.parse(i.detectedAt) >= since);
 }
 
 function titleOf(payload: AlertmanagerPayload, alert: AlertmanagerAlert): string {
@@ -57,7 +66,7 @@ export function intakeAlerts(service: IncidentService, raw: unknown): AlertIntak
       const fingerprint = fingerprintOf(alert);
       const alertname = alert.labels.alertname ?? 'alert';
       const now = iso(service.now());
-      let incident = openIncidentFor(service, payload.groupKey, fingerprint);
+      let incident = openIncidentFor(service, payload.groupKey, fingerprint, alert.status === 'firing');
       if (!incident && alert.status === 'resolved') {
         results.push({ fingerprint, alertname, incidentId: null, action: 'unknown' });
         continue;

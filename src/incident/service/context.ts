@@ -16,6 +16,8 @@ export interface IncidentDeps {
   emit?: (event: OpsEvent) => void;
   autoResolveMinutes?: number;
   lookbackMinutes?: number;
+  /** Alerts of other groups firing this soon after an alert-opened incident join it. */
+  groupWindowMinutes?: number;
 }
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
