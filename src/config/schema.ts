@@ -195,6 +195,13 @@ export const ConfigSchema = Type.Object(
           description:
             'An alert of another group that fires within this long of an alert-opened incident joins it (one outage, one incident); 0: group keys only.',
         }),
+        impairedShare: Type.Number({
+          default: 0.2,
+          exclusiveMinimum: 0,
+          maximum: 1,
+          description:
+            'A second in which at least this share of requests failed or were slow is impaired: the impact window ends with the last one before mitigation.',
+        }),
         lookbackMinutes: Type.Number({
           default: 15,
           minimum: 0,

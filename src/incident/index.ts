@@ -27,6 +27,7 @@ export {
 export { SEVERITY_CRITERIA, severityFromLabels } from './model/severity.js';
 export { formatDuration, meanTimings, type Timings, timingsOf } from './model/timings.js';
 export * from './model/types.js';
+export { userKeyOf } from './model/user-key.js';
 export {
   errorMessage,
   OpsClient,

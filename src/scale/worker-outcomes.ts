@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { reportOutcomes } from '../incident/index.js';
+import { reportOutcomes, userKeyOf } from '../incident/index.js';
 
 /**
  * The worker half of the incident impact: every finished API request (when, who, status, how long)
  * goes to the supervisor in one batch per second, where the incident service counts the distinct
- * users affected over an incident's window. Requests without a token count under their address.
+ * users affected over an incident's window (see userKeyOf for who counts as whom).
  * Returns a function that sends the rest and stops.
  */
 export function installWorkerOutcomes(app: FastifyInstance): () => void {
@@ -14,7 +14,7 @@ export function installWorkerOutcomes(app: FastifyInstance): () => void {
     const viewer = (request as { viewer?: { id: string } | null }).viewer;
     reporter.record({
       atMs: Date.now(),
-      user: viewer ? `user:${viewer.id}` : `ip:${request.ip}`,
+      user: userKeyOf(viewer?.id, request.headers.authorization, request.ip),
       status: reply.statusCode,
       durationMs: reply.elapsedTime,
     });

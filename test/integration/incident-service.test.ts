@@ -318,8 +318,9 @@ test('an incident takes its onset from a fault injected before the alert, and re
       { ...resolved.impact },
       {
         from: new Date(T0 + 20_000).toISOString(),
-        to: new Date(T0 + 120_000).toISOString(),
-        durationMs: 100_000,
+        // The last impaired second, not the declared mitigation a minute later.
+        to: new Date(T0 + 31_000).toISOString(),
+        durationMs: 11_000,
         requests: 10,
         requestsFailed: 3,
         requestsSlow: 1,
@@ -332,7 +333,7 @@ test('an incident takes its onset from a fault injected before the alert, and re
     assert.deepEqual(detail.timings, {
       timeToDetectMs: 40_000,
       timeToAcknowledgeMs: 60_000,
-      timeToRecoverMs: 100_000,
+      timeToRecoverMs: 11_000,
       timeToResolveMs: 120_000,
     });
     assert.deepEqual(detail.runbooks, [
@@ -354,7 +355,7 @@ test('an incident takes its onset from a fault injected before the alert, and re
     }
     assert.match(
       pm,
-      /\*\*Duration:\*\* The incident lasted 1 min 40 s, from 10:00:20 to 10:02:00 \(UTC, 2026-03-02\); it was resolved at 10:03:00/,
+      /\*\*Duration:\*\* The incident lasted 11 s, from 10:00:20 to 10:00:31 \(UTC, 2026-03-02\); it was resolved at 10:03:00/,
     );
     assert.match(pm, /\*\*Impact:\*\* 4 of 10 active users \(40\.0%\)/);
     assert.match(pm, /\*\*Trigger:\*\* dropped index articles_author_created_idx \(chaos, 10:00:20\)/);
@@ -452,6 +453,37 @@ test('an alert of another group firing soon after joins the open incident; after
       s.store.alerts.forIncident(id).map((a) => a.alertname),
       ['BulwarkLatencyBurnRatePage', 'BulwarkDbPoolWaitHigh'],
     );
+  } finally {
+    s.close();
+  }
+});
+
+test('a slow ticket alert does not hold a paged incident open once the page has resolved', () => {
+  const s = setup();
+  try {
+    const r = s.service.onAlert(firing());
+    const id = r.ok ? (r.alerts[0]?.incidentId as number) : 0;
+    const ticket: AlertmanagerPayload = {
+      version: '4',
+      groupKey: '{}:{alertname="BulwarkLatencyBurnRateTicket"}',
+      status: 'firing',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'BulwarkLatencyBurnRateTicket', severity: 'ticket' },
+          startsAt: new Date(T0).toISOString(),
+          fingerprint: 't1',
+        },
+      ],
+    };
+    s.service.onAlert(ticket);
+    s.clock.advance(60_000);
+    s.service.onAlert(firing('resolved'));
+    assert.equal(s.service.get(id).status, 'monitoring');
+    s.clock.advance(5 * 60_000 + 1);
+    s.service.tick();
+    assert.equal(s.service.get(id).status, 'resolved');
+    assert.equal(s.store.alerts.forIncident(id).find((a) => a.fingerprint === 't1')?.status, 'firing');
   } finally {
     s.close();
   }

@@ -7,6 +7,15 @@ import type { Impact } from './types.js';
  */
 export interface ImpactSource {
   countsBetween(fromMs: number, toMs: number): ImpactCounts;
+  /**
+   * The first and last instants of [fromMs, toMs) in which at least `minBadShare` of the requests
+   * failed or were slow (with the source's own resolution), or null when none was.
+   */
+  impairedBetween(
+    fromMs: number,
+    toMs: number,
+    minBadShare: number,
+  ): { startMs: number; endMs: number } | null;
 }
 
 export interface ImpactCounts {

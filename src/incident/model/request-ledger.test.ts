@@ -42,3 +42,22 @@ test('buckets older than the retention are dropped', () => {
   ledger.record({ atMs: 50_000, user: 'new', status: 200, durationMs: 1 });
   assert.equal(ledger.countsBetween(0, 100_000).activeUsers, 1);
 });
+
+test('the impaired span runs from the first to the last second with enough failed or slow requests', () => {
+  const ledger = new RequestLedger({ bucketMs: 1_000, latencyObjectiveMs: 300 });
+  const t0 = 5_000_000;
+  const second = (s: number, bad: number, good: number) => {
+    for (let i = 0; i < bad; i++)
+      ledger.record({ atMs: t0 + s * 1_000 + i, user: `b${i}`, status: 503, durationMs: 1 });
+    for (let i = 0; i < good; i++)
+      ledger.record({ atMs: t0 + s * 1_000 + i, user: `g${i}`, status: 200, durationMs: 1 });
+  };
+  second(0, 1, 99); // noise: 1% bad
+  second(2, 5, 5);
+  second(3, 9, 1);
+  second(5, 3, 7);
+  second(8, 1, 19); // 5% bad: below the bar
+  assert.deepEqual(ledger.impairedBetween(t0, t0 + 10_000, 0.2), { startMs: t0 + 2_000, endMs: t0 + 6_000 });
+  assert.deepEqual(ledger.impairedBetween(t0, t0 + 10_000, 0.6), { startMs: t0 + 3_000, endMs: t0 + 4_000 });
+  assert.equal(ledger.impairedBetween(t0 + 6_000, t0 + 8_000, 0.2), null);
+});

@@ -115,6 +115,24 @@ export class RequestLedger implements ImpactSource {
     return counts;
   }
 
+  /** Whole buckets: the first impaired bucket's start and the last impaired bucket's end. */
+  impairedBetween(
+    fromMs: number,
+    toMs: number,
+    minBadShare: number,
+  ): { startMs: number; endMs: number } | null {
+    let span: { startMs: number; endMs: number } | null = null;
+    for (const b of this.#buckets.values()) {
+      if (b.startMs + this.#bucketMs <= fromMs || b.startMs >= toMs || b.requests === 0) continue;
+      if ((b.failed + b.slow) / b.requests < minBadShare) continue;
+      const end = b.startMs + this.#bucketMs;
+      span = span
+        ? { startMs: Math.min(span.startMs, b.startMs), endMs: Math.max(span.endMs, end) }
+        : { startMs: b.startMs, endMs: end };
+    }
+    return span;
+  }
+
   #prune(newestStartMs: number): void {
     for (const start of this.#buckets.keys()) {
       if (start < newestStartMs - this.#retentionMs) this.#buckets.delete(start);

@@ -4,7 +4,8 @@ import type { Incident } from './types.js';
  * The incident's clock, per incident (the "mean" of MTTx is taken over incidents by `meanTimings`):
  * - time to detect (MTTD): onset → the incident opened;
  * - time to acknowledge (MTTA): opened → someone acknowledged or took command;
- * - time to recover (MTTR): onset → users stopped being hurt (mitigated, else resolved);
+ * - time to recover (MTTR): onset → users stopped being hurt (the measured impact's end, else
+ *   mitigated, else resolved);
  * - time to resolve: opened → resolved.
  */
 export interface Timings {
@@ -21,7 +22,7 @@ export function timingsOf(i: Incident): Timings {
   return {
     timeToDetectMs: between(i.startedAt, i.detectedAt),
     timeToAcknowledgeMs: between(i.detectedAt, i.acknowledgedAt),
-    timeToRecoverMs: between(i.startedAt, i.mitigatedAt ?? i.resolvedAt),
+    timeToRecoverMs: between(i.startedAt, i.impact?.to ?? i.mitigatedAt ?? i.resolvedAt),
     timeToResolveMs: between(i.detectedAt, i.resolvedAt),
   };
 }

@@ -46,7 +46,7 @@ function suspectLine(s: Suspect): string {
 
 function summarySection(f: PostmortemFacts): string[] {
   const i = f.incident;
-  const end = i.mitigatedAt ?? i.resolvedAt;
+  const end = i.impact?.to ?? i.mitigatedAt ?? i.resolvedAt;
   const lines = ['## SUMMARY OF THE INCIDENT', ''];
   lines.push(
     `**Duration:** The incident lasted ${formatDuration(f.timings.timeToRecoverMs)}, from ${time(i.startedAt)} to ${end ? time(end) : 'now'} (UTC, ${day(i.startedAt)})${i.resolvedAt ? `; it was resolved at ${time(i.resolvedAt)}` : ''}.`,

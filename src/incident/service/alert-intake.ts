@@ -5,6 +5,7 @@ import {
   endOf,
   fingerprintOf,
 } from '../model/alertmanager.js';
+import { holdingAlerts } from '../model/holding.js';
 import { moreSevere, severityFromLabels } from '../model/severity.js';
 import type { Incident } from '../model/types.js';
 import { iso } from './context.js';
@@ -131,14 +132,20 @@ export function intakeAlerts(service: IncidentService, raw: unknown): AlertIntak
         if (severity !== incident.severity) {
           service.store.incidents.update(incident.id, { severity, updatedAt: now });
         }
-        if (incident.status === 'monitoring') {
+        const holding = holdingAlerts(service.store.alerts.forIncident(incident.id));
+        if (incident.status === 'monitoring' && holding.some((a) => a.fingerprint === fingerprint)) {
           service.transition(incident.id, 'investigating', 'bulwark', `${alertname} fired again`);
         }
       } else if (
         incident.status !== 'monitoring' &&
-        service.store.alerts.forIncident(incident.id).every((a) => a.status === 'resolved')
+        holdingAlerts(service.store.alerts.forIncident(incident.id)).every((a) => a.status === 'resolved')
       ) {
-        service.transition(incident.id, 'monitoring', 'bulwark', 'every alert resolved');
+        service.transition(
+          incident.id,
+          'monitoring',
+          'bulwark',
+          `every ${severityFromLabels(alert.labels)} alert resolved`,
+        );
       }
       results.push({ fingerprint, alertname, incidentId: incident.id, action });
     }

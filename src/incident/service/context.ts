@@ -16,6 +16,8 @@ export interface IncidentDeps {
   emit?: (event: OpsEvent) => void;
   autoResolveMinutes?: number;
   lookbackMinutes?: number;
+  /** A second with at least this share of failed or slow requests counts as impaired (impact window). */
+  impairedShare?: number;
   /** Alerts of other groups firing this soon after an alert-opened incident join it. */
   groupWindowMinutes?: number;
 }

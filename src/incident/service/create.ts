@@ -51,6 +51,7 @@ export function createIncidentService(
     ...(parts.bus ? { emit: (e) => parts.bus?.emit(e) } : {}),
     autoResolveMinutes: config.incident.autoResolveMinutes,
     lookbackMinutes: config.incident.lookbackMinutes,
+    impairedShare: config.incident.impairedShare,
     groupWindowMinutes: config.incident.groupWindowMinutes,
   });
   return { service, notifier };

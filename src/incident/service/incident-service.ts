@@ -1,6 +1,7 @@
 import { BulwarkError } from '../../errors/index.js';
 import type { DiagnosisVerdict, OpsEvent, OpsEventBus } from '../../telemetry/index.js';
 import { dueLevels, ownerOf, targetsOf } from '../model/escalation.js';
+import { holdingAlerts } from '../model/holding.js';
 import { impactOver } from '../model/impact.js';
 import { checkTransition } from '../model/status.js';
 import { type Timings, timingsOf } from '../model/timings.js';
@@ -100,12 +101,18 @@ export class IncidentService {
     };
   }
 
-  /** The impact from onset to mitigation (or now), when a telemetry source is wired. */
+  /**
+   * The impact from onset to recovery, when a telemetry source is wired. Recovery is the end of the
+   * last second, before mitigation was declared (or now), in which at least `impairedShare` of the
+   * requests failed or were slow: alerts resolve on windows and lag the users' recovery, the
+   * requests themselves do not.
+   */
   measureImpact(incident: Incident): Impact | null {
     if (!this.deps.impact) return null;
     const from = Date.parse(incident.startedAt);
-    const to = Date.parse(incident.mitigatedAt ?? incident.resolvedAt ?? iso(this.now()));
-    return impactOver(this.deps.impact, from, Math.max(from, to));
+    const until = Math.max(from, Date.parse(incident.mitigatedAt ?? incident.resolvedAt ?? iso(this.now())));
+    const span = this.deps.impact.impairedBetween(from, until, this.deps.impairedShare ?? 0.2);
+    return impactOver(this.deps.impact, from, span ? Math.min(until, span.endMs) : until);
   }
 
   // ---- timeline ----
@@ -282,7 +289,7 @@ export class IncidentService {
     const minutes = this.deps.autoResolveMinutes ?? 0;
     if (minutes <= 0 || incident.openedBy !== 'alert' || incident.status !== 'monitoring') return;
     if (!incident.mitigatedAt || this.now() - Date.parse(incident.mitigatedAt) < minutes * 60_000) return;
-    if (this.store.alerts.forIncident(incident.id).some((a) => a.status === 'firing')) return;
+    if (holdingAlerts(this.store.alerts.forIncident(incident.id)).some((a) => a.status === 'firing')) return;
     this.resolve(incident.id, 'bulwark', `every alert resolved and quiet for ${minutes} min`);
   }
 
