@@ -22,6 +22,9 @@ interface Tick {
 
 const positive = (x: number) => (x > 0 ? x : 0);
 
+/** The span utilisations are read over (the last three seconds of the window). */
+const RECENT_MS = 3000;
+
 /**
  * Turns the workers' cumulative probes into per-tick increments and sums the ticks of a sliding
  * window into one `DiagnosisWindow`. A worker seen for the first time (or restarted: a new pid)
@@ -125,6 +128,8 @@ export class WindowBuilder {
     let active = 0;
     let idle = 0;
     const rtts: number[] = [];
+    // Utilisation is a saturation reading: the last seconds say more than the window's average.
+    const recentFrom = now - Math.min(windowMs, RECENT_MS);
     for (const t of ticks) {
       const w = t.w;
       out.durationS += w.durationS;
@@ -156,10 +161,12 @@ export class WindowBuilder {
         };
       }
       if (w.dbRoundTripMs !== null) rtts.push(w.dbRoundTripMs);
-      cpuMs += t.cpuMs;
-      workerWallMs += t.workerWallMs;
-      active += t.eluActiveMs;
-      idle += t.eluIdleMs;
+      if (t.at > recentFrom) {
+        cpuMs += t.cpuMs;
+        workerWallMs += t.workerWallMs;
+        active += t.eluActiveMs;
+        idle += t.eluIdleMs;
+      }
       for (const q of w.queries) {
         const e = queries.get(q.id) ?? { ...q, calls: 0, totalMs: 0 };
         e.calls += q.calls;

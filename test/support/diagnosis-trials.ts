@@ -29,8 +29,16 @@ interface Verdict {
 }
 interface MonitorState {
   verdict: Verdict;
-  baseline: unknown;
-  window: { requests: number };
+  baseline: { workers: unknown; dbRoundTripMs: number | null; queryMs: number; queryCalls: number } | null;
+  window: {
+    requests: number;
+    workers: unknown;
+    pool: unknown;
+    queryMs: number;
+    queryCalls: number;
+    poolWaitMs: number;
+    requestMs: number;
+  };
 }
 
 /** A running stack prepared for one shape, reused by its repetitions. */
@@ -201,7 +209,7 @@ export const TRIALS: Record<TrialShape, TrialDef> = {
   'pool-too-small': {
     expected: 'db.pool',
     healthy: ['db.network', 'db.lock', 'db.query'],
-    args: ['--database.poolMax', '1'],
+    args: ['--database.poolMax', '2'],
     baseline: (env) => ({ concurrency: 2, perUserRate: 10, next: dbReads(env) }),
     fault: (env) => ({
       inject: async () => {},
@@ -360,7 +368,7 @@ export async function runTrial(env: TrialEnv, shape: TrialShape, limitMs = 60_00
       timeToVerdictMs: null,
       top,
       healthy: last ? healthyOf(last.verdict) : [],
-      reason: `after ${limitMs} ms the top suspect was ${top ? `${top.component}: ${top.summary}` : 'none'}; healthy: ${last?.verdict.healthy.join(' | ')}`,
+      reason: `after ${limitMs} ms the top suspect was ${top ? `${top.component}: ${top.summary}` : 'none'}; healthy: ${last?.verdict.healthy.join(' | ')}; window ${JSON.stringify({ ...last?.window, queries: undefined, dependencies: undefined })}; baseline ${JSON.stringify({ workers: last?.baseline?.workers, rtt: last?.baseline?.dbRoundTripMs, queryMs: last?.baseline?.queryMs, queryCalls: last?.baseline?.queryCalls })}`,
       load: load.stats,
     };
   } finally {
