@@ -60,6 +60,7 @@ export class MonitorLoop {
   #key = 'none';
   #since: number | null = null;
   #firstTraffic: number | undefined;
+  #calmStreak = 0;
   readonly #warmupMs: number;
   #timer: NodeJS.Timeout | undefined;
   #running = false;
@@ -104,7 +105,9 @@ export class MonitorLoop {
     if (window.requests > 0 && window.durationS > 0) {
       this.#firstTraffic ??= now;
       const warming = now - this.#firstTraffic < this.#warmupMs;
-      if (warming || verdict.suspects.length === 0) this.#baseline = updateBaseline(this.#baseline, window);
+      // Three calm verdicts in a row: a fault's quiet moment must not teach that it is normal.
+      this.#calmStreak = verdict.suspects.length === 0 ? this.#calmStreak + 1 : 0;
+      if (warming || this.#calmStreak >= 3) this.#baseline = updateBaseline(this.#baseline, window);
     }
     const line = verdictLine(verdict);
     const key = keyOf(verdict);

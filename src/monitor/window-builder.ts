@@ -5,6 +5,8 @@ import type { WorkerProbe } from './worker-probe.js';
 /** What the supervisor measured on the database at one tick. */
 export interface DbReading {
   roundTripMs: number | null;
+  /** Sessions executing a statement (lock waits excluded), null if unknown. */
+  active: number | null;
   locks: DiagnosisWindow['locks'];
 }
 
@@ -113,6 +115,7 @@ export class WindowBuilder {
     w.queries = [...queries.values()];
     w.locks = db.locks;
     w.dbRoundTripMs = db.roundTripMs;
+    w.dbActive = db.active;
     this.#ticks.push({ at: now, wallMs, w, cpuMs, eluActiveMs, eluIdleMs, workerWallMs, deps });
     this.#ticks = this.#ticks.filter((t) => t.at > now - this.#retainMs);
   }
@@ -128,6 +131,7 @@ export class WindowBuilder {
     let active = 0;
     let idle = 0;
     const rtts: number[] = [];
+    const actives: number[] = [];
     // Utilisation is a saturation reading: the last seconds say more than the window's average.
     const recentFrom = now - Math.min(windowMs, RECENT_MS);
     for (const t of ticks) {
@@ -161,6 +165,7 @@ export class WindowBuilder {
         };
       }
       if (w.dbRoundTripMs !== null) rtts.push(w.dbRoundTripMs);
+      if (w.dbActive !== null && t.at > recentFrom) actives.push(w.dbActive);
       if (t.at > recentFrom) {
         cpuMs += t.cpuMs;
         workerWallMs += t.workerWallMs;
@@ -198,6 +203,7 @@ export class WindowBuilder {
     out.workers.eventLoopUtilisation = active + idle > 0 ? active / (active + idle) : 0;
     rtts.sort((a, b) => a - b);
     out.dbRoundTripMs = rtts.length > 0 ? (rtts[Math.floor(rtts.length / 2)] as number) : null;
+    out.dbActive = actives.length > 0 ? actives.reduce((a, b) => a + b, 0) / actives.length : null;
     return out;
   }
 }

@@ -1,11 +1,11 @@
 import cluster from 'node:cluster';
 import { pino } from 'pino';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import { buildApp } from '../http/index.js';
 import { serveWorkerMetrics } from '../telemetry/index.js';
 import { type SupervisorMessage, WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
 import { createWorkerData } from './worker-db.js';
 import { installWorkerMonitor } from './worker-monitor.js';
+import { createWorkerTelemetry } from './worker-telemetry.js';
 
 /**
  * One HTTP worker: a Fastify server over its share of the connection budget. It stops only when
@@ -23,24 +23,26 @@ export async function runWorker(): Promise<void> {
     redact: ['req.headers.authorization', 'req.headers.cookie'],
   });
 
+  const telemetry = await createWorkerTelemetry(config);
   const data = createWorkerData(config, {
     databaseUrl: boot.databaseUrl,
     poolMax: boot.poolMax,
     name: `bulwark-worker-${cluster.worker?.id ?? 0}`,
     logSlowQuery: (entry) => log.warn(entry, 'slow query'),
+    observe: telemetry.data,
   });
+  telemetry.attach(data);
   const app = await buildApp({
     config,
     db: data.db,
     jwtSecret: boot.jwtSecret,
     logger: log,
-    ...(data.cache ? { cache: data.cache } : {}),
+    telemetry: telemetry.http,
+    ...(data.cache ? { cache: telemetry.timedCache(data.cache) } : {}),
     ...(data.requestBudgetMs !== undefined ? { requestBudgetMs: data.requestBudgetMs } : {}),
   });
-  installWorkerMonitor(app, config, data);
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  serveWorkerMetrics(registry);
+  installWorkerMonitor(app, config, data, telemetry);
+  serveWorkerMetrics(telemetry.metrics.registry);
   const address = await app.listen({ host: config.http.host, port: config.http.port });
 
   let stopping = false;
@@ -54,6 +56,7 @@ export async function runWorker(): Promise<void> {
     timer.unref();
     await app.close();
     await data.close();
+    await telemetry.close();
     process.exit(0);
   };
   // A terminal's Ctrl-C reaches every process of the group; the supervisor orders the shutdown.

@@ -79,7 +79,7 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length
 /** Reads that always reach the database: deep pages and author listings are never cached. */
 const dbReads = (env: TrialEnv) => (): LoadRequest => {
   const r = Math.random();
-  if (r < 0.5) return { method: 'GET', path: `/api/articles?author=${pick(env.authors)}&limit=5&offset=5` };
+  if (r < 0.5) return { method: 'GET', path: `/api/articles?author=${pick(env.authors)}&limit=5&offset=1` };
   if (r < 0.8)
     return {
       method: 'GET',
@@ -114,9 +114,9 @@ export const TRIALS: Record<TrialShape, TrialDef> = {
     healthy: ['db.network', 'db.lock', 'worker.cpu'],
     args: [
       '--seed.users',
-      '2000',
+      '3000',
       '--seed.articles',
-      '40000',
+      '80000',
       '--seed.favorites',
       '2000',
       '--seed.comments',
@@ -258,7 +258,7 @@ export async function openTrialEnv(shape: TrialShape): Promise<TrialEnv> {
     const adminUrl = external ? external.url : stack.databaseUrl;
     const authors = await admin(adminUrl, async (c) => {
       const { rows } = await c.query<{ username: string }>(
-        'SELECT username FROM users WHERE articles_count >= 10 ORDER BY id LIMIT 50',
+        'SELECT username FROM users WHERE articles_count BETWEEN 2 AND 8 ORDER BY id LIMIT 50',
       );
       return rows.map((r) => r.username);
     });
