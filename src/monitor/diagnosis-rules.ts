@@ -102,12 +102,19 @@ export function poolRule(c: Context): Candidate {
   const saturated = cur.pool.size > 0 && (cur.pool.busy >= cur.pool.size || cur.pool.waiting > 0);
   // Statements that take longer hold connections longer: then the queue is a symptom, not the cause.
   const explained = c.serviceInflation >= 2 ? 1 - 1 / c.serviceInflation : 0;
-  const anomaly = share < 0.05 ? 0 : clamp01((saturated ? 1 : 0.5) * (1 - explained) * clamp01(share / 0.2));
+  // Some queueing is normal under load: what counts is the share above the baseline's.
+  const baseShare = c.base && c.base.requestMs > 0 ? c.base.poolWaitMs / c.base.requestMs : 0;
+  const excess = share - baseShare;
+  const anomaly =
+    share < 0.05 || excess < 0.1
+      ? 0
+      : clamp01((saturated ? 1 : 0.5) * (1 - explained) * clamp01(excess / 0.3));
   const meanQuery = cur.queryCalls > 0 ? cur.queryMs / cur.queryCalls : 0;
   const rate = cur.durationS > 0 ? cur.queryCalls / cur.durationS : 0;
   const evidence = [
     `${pct(share)} of request time is waiting for a database connection`,
     `pool ${cur.pool.busy}/${cur.pool.size} busy, ${cur.pool.waiting} waiting`,
+    ...(c.base ? [`baseline: ${pct(baseShare)} of request time waiting`] : []),
     `mean statement ${ms(meanQuery)}${c.base ? ` (baseline ${ms(c.base.queryCalls ? c.base.queryMs / c.base.queryCalls : 0)})` : ''} at ${Math.round(rate)} statements/s`,
   ];
   if (explained > 0)
