@@ -57,7 +57,7 @@ export async function createWorkerTelemetry(config: Readonly<Config>): Promise<W
       timing.dbMs += t.durationMs ?? 0;
       if (t.sentAt !== undefined) timing.queries++;
     }
-    if (!tracing) return;
+    if (!tracing?.recording()) return;
     const waitEnd = t.sentAt ?? t.endedAt;
     if (t.acquired || waitEnd - t.startedAt >= 0.001)
       tracing.recordSpan('db.client.connection.acquire', t.startedAt, waitEnd, {}, t.sentAt === undefined);
