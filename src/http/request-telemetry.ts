@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   breakdownOf,
   newRequestTiming,
+  type OutboundOutcome,
   type RequestSpan,
   type RequestTiming,
   runWithRequestTiming,
@@ -15,6 +16,8 @@ export interface HttpTelemetry {
   tracing?: Tracing;
   /** One JSON log line per request (default true when the app has a logger). */
   logRequests?: boolean;
+  /** Every outbound call (the moderation client's), with `performance.now()` times. */
+  outbound?: (dependency: string, outcome: OutboundOutcome, startMs: number, endMs: number) => void;
 }
 
 interface InFlight {

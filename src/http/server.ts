@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { Db, QueryCache } from '../data/index.js';
-import { registerConduit } from '../service/index.js';
+import { createModerationClient, registerConduit } from '../service/index.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerHealth } from './health.js';
 import { installRequestDeadline } from './request-deadline.js';
@@ -20,6 +20,8 @@ export interface AppDeps {
   logger?: FastifyBaseLogger;
   /** Metrics, traces and the per-request log line; without it, none of them. */
   telemetry?: HttpTelemetry;
+  /** The moderation service's base URL; absent (or `moderation.enabled` false), nothing is checked. */
+  moderationUrl?: string;
 }
 
 /**
@@ -54,6 +56,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   if (deps.requestBudgetMs !== undefined) installRequestDeadline(app, deps.requestBudgetMs);
   registerHealth(app, deps.db);
+  const outbound = deps.telemetry?.outbound;
+  const moderation =
+    deps.moderationUrl && config.moderation.enabled
+      ? createModerationClient({
+          url: deps.moderationUrl,
+          timeoutMs: config.moderation.timeoutMs,
+          breakerFailures: config.moderation.breakerFailures,
+          breakerResetMs: config.moderation.breakerResetMs,
+          ...(outbound ? { onCall: outbound } : {}),
+          onBreaker: (state) =>
+            app.log.warn(
+              { dependency: 'moderation', breaker: state, code: 'MODERATION_ERR_UNAVAILABLE' },
+              state === 'open'
+                ? 'moderation breaker open: new content is accepted and flagged for review'
+                : `moderation breaker ${state}`,
+            ),
+        })
+      : undefined;
+  if (moderation) app.addHook('onClose', () => moderation.close());
   await app.register(
     (api, _opts, done) => {
       registerConduit(api, {
@@ -61,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         config,
         jwtSecret: deps.jwtSecret,
         ...(deps.cache ? { cache: deps.cache } : {}),
+        ...(moderation ? { moderation } : {}),
       });
       done();
     },

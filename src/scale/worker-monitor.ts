@@ -55,7 +55,7 @@ export function installWorkerMonitor(
   app: FastifyInstance,
   config: Readonly<Config>,
   data: WorkerData,
-  telemetry: WorkerTelemetry,
+  telemetry: WorkerTelemetry | undefined,
 ): () => void {
   const cache = data.cache;
   const probe = createWorkerProbe({
@@ -76,8 +76,8 @@ export function installWorkerMonitor(
         0,
       );
     },
-    dependencies: () => dependencies(telemetry),
-    cacheMs: () => cacheMs(telemetry),
+    // Outbound and cache times come from the metrics; with telemetry off they are not measured.
+    ...(telemetry ? { dependencies: () => dependencies(telemetry), cacheMs: () => cacheMs(telemetry) } : {}),
   });
   app.addHook('onResponse', async (request, reply) => {
     if (request.url.startsWith('/api'))

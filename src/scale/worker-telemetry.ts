@@ -57,7 +57,7 @@ export async function createWorkerTelemetry(config: Readonly<Config>): Promise<W
       timing.dbMs += t.durationMs ?? 0;
       if (t.sentAt !== undefined) timing.queries++;
     }
-    if (!tracing) return;
+    if (!tracing?.recording()) return;
     const waitEnd = t.sentAt ?? t.endedAt;
     if (t.acquired || waitEnd - t.startedAt >= 0.001)
       tracing.recordSpan('db.client.connection.acquire', t.startedAt, waitEnd, {}, t.sentAt === undefined);
@@ -76,6 +76,20 @@ export async function createWorkerTelemetry(config: Readonly<Config>): Promise<W
       );
   };
 
+  const outbound: OutboundObserver = (dependency, outcome, startMs, endMs) => {
+    const ms = endMs - startMs;
+    metrics.observeOutbound(dependency, outcome, ms);
+    const timing = currentRequestTiming();
+    if (timing) timing.outboundMs += ms;
+    tracing?.recordSpan(
+      `outbound ${dependency}`,
+      startMs,
+      endMs,
+      { 'peer.service': dependency, 'bulwark.outcome': outcome },
+      outcome !== 'ok',
+    );
+  };
+
   return {
     metrics,
     tracing,
@@ -86,20 +100,12 @@ export async function createWorkerTelemetry(config: Readonly<Config>): Promise<W
         if (e.type === 'rejected' && e.reason === 'deadline') metrics.countConnectionTimeout();
       },
     },
-    http: { metrics, ...(tracing ? { tracing } : {}) },
-    outbound(dependency, outcome, startMs, endMs) {
-      const ms = endMs - startMs;
-      metrics.observeOutbound(dependency, outcome, ms);
-      const timing = currentRequestTiming();
-      if (timing) timing.outboundMs += ms;
-      tracing?.recordSpan(
-        `outbound ${dependency}`,
-        startMs,
-        endMs,
-        { 'peer.service': dependency, 'bulwark.outcome': outcome },
-        outcome !== 'ok',
-      );
+    http: {
+      metrics,
+      ...(tracing ? { tracing } : {}),
+      outbound,
     },
+    outbound,
     attach(d) {
       data = d;
     },

@@ -23,26 +23,27 @@ export async function runWorker(): Promise<void> {
     redact: ['req.headers.authorization', 'req.headers.cookie'],
   });
 
-  const telemetry = await createWorkerTelemetry(config);
+  const telemetry = config.telemetry.enabled ? await createWorkerTelemetry(config) : undefined;
   const data = createWorkerData(config, {
     databaseUrl: boot.databaseUrl,
     poolMax: boot.poolMax,
     name: `bulwark-worker-${cluster.worker?.id ?? 0}`,
     logSlowQuery: (entry) => log.warn(entry, 'slow query'),
-    observe: telemetry.data,
+    ...(telemetry ? { observe: telemetry.data } : {}),
   });
-  telemetry.attach(data);
+  telemetry?.attach(data);
   const app = await buildApp({
     config,
     db: data.db,
     jwtSecret: boot.jwtSecret,
     logger: log,
-    telemetry: telemetry.http,
-    ...(data.cache ? { cache: telemetry.timedCache(data.cache) } : {}),
+    telemetry: telemetry?.http ?? { logRequests: false },
+    ...(boot.moderationUrl ? { moderationUrl: boot.moderationUrl } : {}),
+    ...(data.cache ? { cache: telemetry ? telemetry.timedCache(data.cache) : data.cache } : {}),
     ...(data.requestBudgetMs !== undefined ? { requestBudgetMs: data.requestBudgetMs } : {}),
   });
   installWorkerMonitor(app, config, data, telemetry);
-  serveWorkerMetrics(telemetry.metrics.registry);
+  if (telemetry) serveWorkerMetrics(telemetry.metrics.registry);
   const address = await app.listen({ host: config.http.host, port: config.http.port });
 
   let stopping = false;
@@ -56,7 +57,7 @@ export async function runWorker(): Promise<void> {
     timer.unref();
     await app.close();
     await data.close();
-    await telemetry.close();
+    await telemetry?.close();
     process.exit(0);
   };
   // A terminal's Ctrl-C reaches every process of the group; the supervisor orders the shutdown.

@@ -43,7 +43,10 @@ export function createOtelTracing(serviceName: string): Tracing {
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     },
+    recording: () => trace.getSpan(context.active())?.isRecording() ?? false,
     recordSpan(name, startMs, endMs, attributes: SpanAttributes, failed) {
+      // Children only under a sampled request: an unsampled one costs one lookup, not a span.
+      if (!trace.getSpan(context.active())?.isRecording()) return;
       const span = tracer.startSpan(name, { startTime: startMs, attributes }, context.active());
       if (failed) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end(endMs);

@@ -16,7 +16,9 @@ export interface Tracing {
   /** Runs `fn` with the request's span as the parent of every span recorded inside it. */
   runInRequest<T>(span: RequestSpan, fn: () => T): T;
   endRequest(span: RequestSpan, route: string, status: number): void;
-  /** A finished span, child of the current request's span (or a root span outside any request). */
+  /** True when the current request's span is sampled: only then are child spans worth building. */
+  recording(): boolean;
+  /** A finished span, child of the current request's span; nothing outside a sampled request. */
   recordSpan(
     name: string,
     startMs: number,

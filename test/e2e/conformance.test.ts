@@ -17,6 +17,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
+import { type ModerationServer, startModerationServer } from '../../src/moderation/index.js';
 import { startTestApp, startTestDatabase, type TestApp, type TestDatabase } from '../support/stack.js';
 
 const run = promisify(execFile);
@@ -88,6 +89,7 @@ function makeWritable(path: string): void {
 
 let database: TestDatabase;
 let api: TestApp;
+let moderation: ModerationServer;
 let workDir: string;
 /** Every log line the API wrote during the run (pino JSON, info level, as a worker logs). */
 const logLines: string[] = [];
@@ -129,10 +131,12 @@ before(async () => {
       done();
     },
   });
+  // Articles and comments are checked by a real moderation service, as in production.
+  moderation = await startModerationServer({ host: '127.0.0.1', port: 0, authorize: async () => undefined });
   api = await startTestApp(
     database.url,
     { 'guard.requestBudgetMs': '10000' },
-    { production: true, logger: pino({ level: 'info' }, sink) },
+    { production: true, logger: pino({ level: 'info' }, sink), moderationUrl: moderation.url },
   );
   workDir = mkdtempSync(join(tmpdir(), 'bulwark-bruno-'));
   // bru writes beside the collection, so it runs from a copy.
@@ -142,6 +146,7 @@ before(async () => {
 
 after(async () => {
   await api?.close();
+  await moderation?.close();
   await database?.stop();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });

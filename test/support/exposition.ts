@@ -43,7 +43,8 @@ export function parseExposition(text: string): Exposition {
         ? -Infinity
         : Infinity
       : Number(rawValue);
-    if (Number.isNaN(value) && rawValue !== 'NaN')
+    // Prometheus reads values with Go's ParseFloat, which takes NaN in any case (prom-client writes "Nan").
+    if (Number.isNaN(value) && !/^nan$/i.test(rawValue))
       throw new Error(`${name}: value ${rawValue} is not a number`);
     const family = types.has(name) ? name : name.replace(/_(bucket|sum|count)$/, '');
     if (!types.has(family)) throw new Error(`sample ${name} belongs to no declared family`);

@@ -98,6 +98,8 @@ export interface TestAppOptions {
   cache?: boolean | QueryCache;
   /** With `production`: the request log lines go here (pino), as a worker's do. */
   logger?: FastifyBaseLogger;
+  /** With `production`: the moderation service new articles and comments are checked with. */
+  moderationUrl?: string;
 }
 
 /**
@@ -129,6 +131,7 @@ export async function startTestApp(
       jwtSecret: 'test-secret-not-for-production',
       telemetry: telemetry.http,
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.moderationUrl ? { moderationUrl: options.moderationUrl } : {}),
       ...(data.cache ? { cache: telemetry.timedCache(data.cache) } : {}),
       ...(data.requestBudgetMs !== undefined ? { requestBudgetMs: data.requestBudgetMs } : {}),
     });
