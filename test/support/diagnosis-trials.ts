@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { demoUser } from '../../src/data/index.js';
 import { type LatencyProxy, startLatencyProxy } from './latency-proxy.js';
 import { type LoadOptions, type LoadRequest, type LoadStats, startLoad } from './load-loop.js';
 import { type SpawnedStack, spawnStack } from './spawn-stack.js';
-import { startTestDatabase, type TestDatabase } from './stack.js';
+import { freePort, startTestDatabase, type TestDatabase } from './stack.js';
 
 export const TRIAL_SHAPES = [
   'missing-index',
@@ -51,6 +53,8 @@ export interface TrialEnv {
   authors: string[];
   hotSlug: string;
   slugCount: number;
+  opsToken: string;
+  moderationUrl: string;
   close(): Promise<void>;
 }
 
@@ -149,13 +153,34 @@ export const TRIALS: Record<TrialShape, TrialDef> = {
     expected: 'dependency',
     healthy: ['db.network', 'db.lock', 'db.pool', 'worker.cpu'],
     args: [],
-    baseline: (env) => ({ concurrency: 4, perUserRate: 15, next: dbReads(env) }),
-    fault: () => ({
-      inject: async () => {
-        throw new Error('the moderation dependency is not in this build yet');
-      },
-      recover: async () => {},
-    }),
+    baseline: (env) => {
+      const reads = dbReads(env);
+      return {
+        concurrency: 6,
+        perUserRate: 10,
+        next: () =>
+          Math.random() < 0.3
+            ? {
+                method: 'POST',
+                path: `/api/articles/${env.hotSlug}/comments`,
+                token: pick(env.tokens),
+                body: { comment: { body: 'a fair point, well made' } },
+              }
+            : reads(),
+      };
+    },
+    fault: (env) => {
+      const set = async (delayMs: number) => {
+        const res = await fetch(`${env.moderationUrl}/v1/faults`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${env.opsToken}` },
+          body: JSON.stringify({ delayMs }),
+        });
+        if (res.status !== 200) throw new Error(`PUT /v1/faults answered ${res.status}: ${await res.text()}`);
+      };
+      // slower than normal by two orders of magnitude, still under the client's 300 ms timeout
+      return { inject: () => set(200), recover: () => set(0) };
+    },
   },
   'worker-cpu': {
     expected: 'worker.cpu',
@@ -233,8 +258,11 @@ export async function openTrialEnv(shape: TrialShape): Promise<TrialEnv> {
     u.port = String(proxy.port);
     env.DATABASE_URL = u.toString();
   }
+  const moderationPort = await freePort();
   const stack = await spawnStack(
     [
+      '--moderation.port',
+      String(moderationPort),
       '--log.level',
       'warn',
       '--slo.evaluateIntervalMs',
@@ -286,6 +314,8 @@ export async function openTrialEnv(shape: TrialShape): Promise<TrialEnv> {
       authors,
       hotSlug,
       slugCount: 0,
+      opsToken: readFileSync(join(stack.dataDir, 'ops-token'), 'utf8').trim(),
+      moderationUrl: `http://127.0.0.1:${moderationPort}`,
       close,
     };
   } catch (err) {
