@@ -268,7 +268,7 @@ export function dependencyRules(c: Context): Candidate[] {
       target: d.name,
       impact,
       anomaly,
-      summary: `${d.name} mean went ${ms(baseMean)} → ${ms(d.meanMs)} ${d.p99Ms !== null ? ` (p99 ${ms(d.p99Ms)})` : ''} at ${rate.toFixed(1)} calls/s; ${pct(impact)} of request time`,
+      summary: `${d.name} mean went ${ms(baseMean)} → ${ms(d.meanMs)}${d.p99Ms !== null ? ` (p99 ${ms(d.p99Ms)})` : ''} at ${rate.toFixed(1)} calls/s; ${pct(impact)} of request time`,
       evidence: [
         `${d.name}: ${d.calls} calls, mean ${ms(d.meanMs)}${d.p99Ms !== null ? `, p99 ${ms(d.p99Ms)}` : ''}, ${d.errors} failed or timed out`,
         `${pct(impact)} of request time waiting for ${d.name}`,

@@ -115,7 +115,7 @@ export class MonitorLoop {
         this.#candidates.push({ at: now, window });
         while (this.#candidates[0] && this.#candidates[0].at <= now - this.#windowMs) {
           const next = this.#candidates.shift() as { window: DiagnosisWindow };
-          this.#baseline = updateBaseline(this.#baseline, next.window, 0.1);
+          this.#baseline = updateBaseline(this.#baseline, next.window);
         }
       }
     }
