@@ -311,6 +311,11 @@ export const ConfigSchema = Type.Object(
     ),
     telemetry: Type.Object(
       {
+        enabled: Type.Boolean({
+          default: true,
+          description:
+            'Metrics, the per-request log line and traces (when OTEL_EXPORTER_OTLP_ENDPOINT is set); off only to measure their cost.',
+        }),
         queryFingerprints: Int(
           50,
           'Query fingerprints with a metric series of their own; later ones count under "other".',

@@ -5,4 +5,4 @@ export {
   type OpsServerOptions,
   startOpsServer,
 } from './ops-server.js';
-export { bearerOf, isLoopback, requireOpsToken, tokenMatches } from './ops-token.js';
+export { bearerOf, isLoopback, opsTokenCheck, requireOpsToken, tokenMatches } from './ops-token.js';

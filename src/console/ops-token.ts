@@ -40,8 +40,26 @@ export async function requireOpsToken(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<FastifyReply | undefined> {
+  return checkOpsToken(request, reply, request.server.opsToken);
+}
+
+/**
+ * The same check against a given token, for servers other than the ops server that take ops
+ * writes (the local moderation service's fault endpoint).
+ */
+export function opsTokenCheck(
+  token: string,
+): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> {
+  return async (request, reply) => checkOpsToken(request, reply, token);
+}
+
+async function checkOpsToken(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+): Promise<FastifyReply | undefined> {
   const given = bearerOf(request);
-  if (given !== undefined && tokenMatches(given, request.server.opsToken)) return undefined;
+  if (given !== undefined && tokenMatches(given, token)) return undefined;
   const code = 'OPS_ERR_UNAUTHORIZED';
   return reply
     .status(ERRORS[code].status)

@@ -1,1 +1,2 @@
+export { type HttpTelemetry, UNMATCHED_ROUTE } from './request-telemetry.js';
 export { type AppDeps, buildApp } from './server.js';

@@ -3,6 +3,11 @@ import pg from 'pg';
 import { fingerprint } from '../data/index.js';
 import type { DbReading } from './window-builder.js';
 
+const ACTIVE = `
+  SELECT count(*)::int AS n FROM pg_stat_activity
+  WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+    AND wait_event_type IS DISTINCT FROM 'Lock' AND datname = current_database()`;
+
 const LOCK_WAITS = `
   SELECT query, (extract(epoch FROM clock_timestamp() - query_start) * 1000)::float8 AS waited_ms
   FROM pg_stat_activity
@@ -47,6 +52,7 @@ export function createDbProbe(options: { url: string; applicationName?: string; 
     async read(): Promise<DbReading> {
       const none: DbReading = {
         roundTripMs: null,
+        active: null,
         locks: { waiting: 0, maxWaitMs: 0, blockedFingerprints: [] },
       };
       let c: pg.Client;
@@ -57,10 +63,13 @@ export function createDbProbe(options: { url: string; applicationName?: string; 
       }
       try {
         const times: number[] = [];
+        let active = 0;
         for (let i = 0; i < 3; i++) {
           const t0 = performance.now();
           await c.query('SELECT 1');
           times.push(performance.now() - t0);
+          // sampled between the round trips, so the mean covers the same moments
+          active += (await c.query<{ n: number }>(ACTIVE)).rows[0]?.n ?? 0;
         }
         times.sort((a, b) => a - b);
         const { rows } = await c.query<{ query: string; waited_ms: number }>(LOCK_WAITS);
@@ -68,6 +77,7 @@ export function createDbProbe(options: { url: string; applicationName?: string; 
         const first = rows[0];
         return {
           roundTripMs: times[1] ?? null,
+          active: active / 3,
           locks: {
             waiting: rows.length,
             maxWaitMs: rows.reduce((m, r) => Math.max(m, Number(r.waited_ms) || 0), 0),

@@ -78,6 +78,11 @@ export interface DiagnosisWindow {
   };
   /** A trivial `SELECT 1` timed from the supervisor over the workers' path; null if it failed. */
   dbRoundTripMs: number | null;
+  /**
+   * Sessions executing a statement (pg_stat_activity state 'active', lock waits excluded), mean of
+   * the samples: a busy server also slows `SELECT 1`, the network does not keep backends busy.
+   */
+  dbActive: number | null;
   /** Requests the admission limit turned away. */
   rejections: number;
 }
@@ -108,5 +113,6 @@ export const emptyWindow = (): DiagnosisWindow => ({
   pool: { size: 0, busy: 0, waiting: 0 },
   locks: { waiting: 0, maxWaitMs: 0, blockedFingerprints: [] },
   dbRoundTripMs: null,
+  dbActive: null,
   rejections: 0,
 });

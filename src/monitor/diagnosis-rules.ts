@@ -33,14 +33,21 @@ const clamp01 = (x: number) => Math.max(0, Math.min(1, x));
 const ratioAnomaly = (ratio: number) => (ratio < 3 ? 0 : clamp01(Math.log10(ratio) / Math.log10(30)));
 const shorten = (text: string, n = 90) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
 
+/** Mean executing sessions from which the server, not the network, is taken to slow SELECT 1. */
+export const DB_BUSY_SESSIONS = 1.5;
+
 /** Facts every rule shares, computed once. */
 export interface Context {
   cur: DiagnosisWindow;
   base: DiagnosisWindow | null;
   /** Request time, the denominator of every share (at least 1 ms). */
   requestMs: number;
-  /** Extra round trip to the database compared with normal, ms (0 when not anomalous). */
+  /** Extra round trip to the database compared with normal, ms (0 when not anomalous or the server is busy). */
   rttExtraMs: number;
+  /** The round trip is up, whatever the cause. */
+  rttUp: boolean;
+  /** Sessions executing statements at or above DB_BUSY_SESSIONS. */
+  dbBusy: boolean;
   /** Extra event-loop delay compared with normal, ms (0 when not anomalous). */
   loopExtraMs: number;
   /** Mean statement time now over normal. */
@@ -54,8 +61,10 @@ export function context(input: DiagnosisInput): Context {
   const requestMs = Math.max(1, cur.requestMs, cur.poolWaitMs + cur.queryMs + cur.cacheMs + outboundMs(cur));
   const rttNow = cur.dbRoundTripMs;
   const rttBase = base?.dbRoundTripMs ?? NORMAL.roundTripMs;
-  const rttExtraMs =
-    rttNow !== null && rttNow - rttBase >= 2 && rttNow / Math.max(rttBase, 0.2) >= 3 ? rttNow - rttBase : 0;
+  // A busy server answers SELECT 1 late too: only a slow round trip to an idle server is the network.
+  const dbBusy = (cur.dbActive ?? 0) >= DB_BUSY_SESSIONS;
+  const rttUp = rttNow !== null && rttNow - rttBase >= 2 && rttNow / Math.max(rttBase, 0.2) >= 3;
+  const rttExtraMs = rttUp && !dbBusy && rttNow !== null ? rttNow - rttBase : 0;
   const loopBase = Math.max(base?.workers.eventLoopDelayP99Ms ?? NORMAL.eventLoopDelayP99Ms, 10);
   const loopNow = cur.workers.eventLoopDelayP99Ms;
   const loopExtraMs = loopNow >= 3 * loopBase && loopNow >= 40 ? loopNow - loopBase : 0;
@@ -66,6 +75,8 @@ export function context(input: DiagnosisInput): Context {
     cur,
     base,
     requestMs,
+    dbBusy,
+    rttUp,
     rttExtraMs,
     loopExtraMs,
     serviceInflation: meanNow / meanBase,
@@ -91,12 +102,19 @@ export function poolRule(c: Context): Candidate {
   const saturated = cur.pool.size > 0 && (cur.pool.busy >= cur.pool.size || cur.pool.waiting > 0);
   // Statements that take longer hold connections longer: then the queue is a symptom, not the cause.
   const explained = c.serviceInflation >= 2 ? 1 - 1 / c.serviceInflation : 0;
-  const anomaly = share < 0.05 ? 0 : clamp01((saturated ? 1 : 0.5) * (1 - explained) * clamp01(share / 0.2));
+  // Some queueing is normal under load: what counts is the share above the baseline's.
+  const baseShare = c.base && c.base.requestMs > 0 ? c.base.poolWaitMs / c.base.requestMs : 0;
+  const excess = share - baseShare;
+  const anomaly =
+    share < 0.05 || excess < 0.1
+      ? 0
+      : clamp01((saturated ? 1 : 0.5) * (1 - explained) * clamp01(excess / 0.3));
   const meanQuery = cur.queryCalls > 0 ? cur.queryMs / cur.queryCalls : 0;
   const rate = cur.durationS > 0 ? cur.queryCalls / cur.durationS : 0;
   const evidence = [
     `${pct(share)} of request time is waiting for a database connection`,
     `pool ${cur.pool.busy}/${cur.pool.size} busy, ${cur.pool.waiting} waiting`,
+    ...(c.base ? [`baseline: ${pct(baseShare)} of request time waiting`] : []),
     `mean statement ${ms(meanQuery)}${c.base ? ` (baseline ${ms(c.base.queryCalls ? c.base.queryMs / c.base.queryCalls : 0)})` : ''} at ${Math.round(rate)} statements/s`,
   ];
   if (explained > 0)
@@ -193,11 +211,15 @@ export function networkRule(c: Context): Candidate {
     summary: `the round trip to PostgreSQL went ${ms(base)} → ${rtt}; every statement pays it (${pct(dbShare)} of request time is in the database or waiting for it)`,
     evidence: [
       `SELECT 1 from the supervisor: ${rtt} (baseline ${ms(base)})`,
+      `${(cur.dbActive ?? 0).toFixed(1)} sessions executing on the server on average: it is idle while the statements wait`,
       `mean statement ${ms(cur.queryCalls ? cur.queryMs / cur.queryCalls : 0)} over ${cur.queryCalls} statements`,
     ],
     suggestion:
       'check the network path between the workers and PostgreSQL (latency, loss, a proxy or load balancer in between)',
-    healthy: `db.network: SELECT 1 round trip ${rtt} (baseline ${ms(base)}), normal`,
+    healthy:
+      c.rttUp && c.dbBusy
+        ? `db.network: SELECT 1 round trip ${rtt} (baseline ${ms(base)}), but ${(cur.dbActive ?? 0).toFixed(1)} sessions are executing: the server is slow to answer, not the network`
+        : `db.network: SELECT 1 round trip ${rtt} (baseline ${ms(base)}), normal`,
   };
 }
 
@@ -246,7 +268,7 @@ export function dependencyRules(c: Context): Candidate[] {
       target: d.name,
       impact,
       anomaly,
-      summary: `${d.name} mean went ${ms(baseMean)} → ${ms(d.meanMs)} ${d.p99Ms !== null ? ` (p99 ${ms(d.p99Ms)})` : ''} at ${rate.toFixed(1)} calls/s; ${pct(impact)} of request time`,
+      summary: `${d.name} mean went ${ms(baseMean)} → ${ms(d.meanMs)}${d.p99Ms !== null ? ` (p99 ${ms(d.p99Ms)})` : ''} at ${rate.toFixed(1)} calls/s; ${pct(impact)} of request time`,
       evidence: [
         `${d.name}: ${d.calls} calls, mean ${ms(d.meanMs)}${d.p99Ms !== null ? `, p99 ${ms(d.p99Ms)}` : ''}, ${d.errors} failed or timed out`,
         `${pct(impact)} of request time waiting for ${d.name}`,

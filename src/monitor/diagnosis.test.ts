@@ -52,6 +52,7 @@ function calm(): DiagnosisWindow {
     pool: { size: 6, busy: 2, waiting: 0 },
     locks: { waiting: 0, maxWaitMs: 0, blockedFingerprints: [] },
     dbRoundTripMs: 0.3,
+    dbActive: 0.2,
     rejections: 0,
   };
 }
@@ -220,4 +221,24 @@ test('a window without traffic says so and names nobody', () => {
     suspects: [],
     healthy: ['traffic: no request in the window; nothing to diagnose'],
   });
+});
+
+test('a SELECT 1 slowed by a busy server is not blamed on the network: the slow statement stays on top', () => {
+  const w = calm();
+  w.queries[0] = q('author', BY_AUTHOR, 300, 12);
+  w.queries[1] = q('user', USER, 1500, 1.2);
+  w.queryMs = w.queries.reduce((s, x) => s + x.totalMs, 0);
+  w.poolWaitMs = 8000;
+  w.requestMs = w.queryMs + w.poolWaitMs + 2000;
+  w.dbRoundTripMs = 8.1; // the probe waited for a CPU like everyone else
+  w.dbActive = 3.7;
+  const v = run(w);
+  assertTop(v, 'db.query', ['db.lock', 'worker.cpu']);
+  assert.ok(!v.suspects.some((s) => s.component === 'db.network'), JSON.stringify(v.suspects));
+  assert.ok(
+    v.healthy.includes(
+      'db.network: SELECT 1 round trip 8.10 ms (baseline 0.30 ms), but 3.7 sessions are executing: the server is slow to answer, not the network',
+    ),
+    JSON.stringify(v.healthy),
+  );
 });

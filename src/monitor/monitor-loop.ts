@@ -60,6 +60,7 @@ export class MonitorLoop {
   #key = 'none';
   #since: number | null = null;
   #firstTraffic: number | undefined;
+  #candidates: { at: number; window: DiagnosisWindow }[] = [];
   readonly #warmupMs: number;
   #timer: NodeJS.Timeout | undefined;
   #running = false;
@@ -104,7 +105,19 @@ export class MonitorLoop {
     if (window.requests > 0 && window.durationS > 0) {
       this.#firstTraffic ??= now;
       const warming = now - this.#firstTraffic < this.#warmupMs;
-      if (warming || verdict.suspects.length === 0) this.#baseline = updateBaseline(this.#baseline, window);
+      if (warming) {
+        this.#baseline = updateBaseline(this.#baseline, window);
+      } else if (verdict.suspects.length > 0) {
+        this.#candidates = [];
+      } else {
+        // A window teaches the baseline only once every verdict of the following window was calm
+        // too: a fault's first seconds (a window still mostly calm) must not creep into "normal".
+        this.#candidates.push({ at: now, window });
+        while (this.#candidates[0] && this.#candidates[0].at <= now - this.#windowMs) {
+          const next = this.#candidates.shift() as { window: DiagnosisWindow };
+          this.#baseline = updateBaseline(this.#baseline, next.window);
+        }
+      }
     }
     const line = verdictLine(verdict);
     const key = keyOf(verdict);

@@ -15,11 +15,14 @@ const isReply = (m: unknown): m is ProbeReply =>
   typeof m === 'object' && m !== null && (m as ProbeReply).type === TYPE && 'probe' in m;
 
 /** In a worker: answers the supervisor's probe requests with `read()`. Returns an unsubscribe. */
-export function answerProbes(read: () => WorkerProbe): () => void {
+export function answerProbes(read: () => Promise<WorkerProbe>): () => void {
   const onMessage = (m: unknown) => {
     if (typeof m !== 'object' || m === null || (m as ProbeRequest).type !== TYPE || 'probe' in m) return;
-    const reply: ProbeReply = { type: TYPE, id: (m as ProbeRequest).id, probe: read() };
-    process.send?.(reply);
+    const id = (m as ProbeRequest).id;
+    read().then(
+      (probe) => process.send?.({ type: TYPE, id, probe } satisfies ProbeReply),
+      () => {}, // no answer this tick: the supervisor leaves this worker out
+    );
   };
   process.on('message', onMessage);
   return () => process.off('message', onMessage);

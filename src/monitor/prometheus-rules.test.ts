@@ -60,3 +60,25 @@ test('the export uses the real windows whatever the drill time scale', () => {
   const b = prometheusRuleYaml({ ...settings, timeScale: 1 });
   assert.equal(a, b);
 });
+
+test('the latency objective sits on a bucket bound of the request histogram, so Prometheus can count it', async () => {
+  const { HTTP_BUCKETS } = await import('../telemetry/index.js');
+  assert.ok(HTTP_BUCKETS.includes(settings.latencyThresholdMs / 1000), `${HTTP_BUCKETS.join(',')}`);
+});
+
+test('the exported rules read only metrics the workers register', async () => {
+  const { createWorkerMetrics } = await import('../telemetry/index.js');
+  const m = createWorkerMetrics({ sources: {}, runtime: false });
+  const names = new Set((await m.registry.getMetricsAsJSON()).map((x) => x.name));
+  m.close();
+  const doc = parse(prometheusRuleYaml(settings)) as PrometheusRuleDoc;
+  const used = new Set(
+    doc.spec.groups
+      .flatMap((g) => g.rules)
+      .flatMap((r) => r.expr.match(/\b[a-z_]+\b/g) ?? [])
+      .map((id) => id.replace(/_(?:bucket|count|sum)$/, ''))
+      .filter((id) => /_(?:seconds|total)$/.test(id)),
+  );
+  assert.ok(used.size >= 3);
+  for (const u of used) assert.ok(names.has(u), `${u} is not registered by the workers`);
+});

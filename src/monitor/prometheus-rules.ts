@@ -74,7 +74,7 @@ function alertExpr(def: AlertDef, s: SloSettings): string {
   const w = formatDuration(def.windowMs);
   if (def.signal === 'pool-wait-p95')
     return `histogram_quantile(0.95, sum by (le) (rate(${METRICS.poolWait}_bucket[${w}]))) > ${s.poolWaitP95Ms / 1000}`;
-  return `sum(rate(${METRICS.admissionRejections}[${w}])) > ${s.rejectionsPerSecond}`;
+  return `sum(rate(${METRICS.admissionRejections}{reason!="aborted"}[${w}])) > ${s.rejectionsPerSecond}`;
 }
 
 function alertingRules(s: SloSettings): PrometheusRuleEntry[] {

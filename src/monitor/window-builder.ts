@@ -5,6 +5,8 @@ import type { WorkerProbe } from './worker-probe.js';
 /** What the supervisor measured on the database at one tick. */
 export interface DbReading {
   roundTripMs: number | null;
+  /** Sessions executing a statement (lock waits excluded), null if unknown. */
+  active: number | null;
   locks: DiagnosisWindow['locks'];
 }
 
@@ -21,6 +23,9 @@ interface Tick {
 }
 
 const positive = (x: number) => (x > 0 ? x : 0);
+
+/** The span utilisations are read over (the last three seconds of the window). */
+const RECENT_MS = 3000;
 
 /**
  * Turns the workers' cumulative probes into per-tick increments and sums the ticks of a sliding
@@ -110,6 +115,7 @@ export class WindowBuilder {
     w.queries = [...queries.values()];
     w.locks = db.locks;
     w.dbRoundTripMs = db.roundTripMs;
+    w.dbActive = db.active;
     this.#ticks.push({ at: now, wallMs, w, cpuMs, eluActiveMs, eluIdleMs, workerWallMs, deps });
     this.#ticks = this.#ticks.filter((t) => t.at > now - this.#retainMs);
   }
@@ -125,6 +131,9 @@ export class WindowBuilder {
     let active = 0;
     let idle = 0;
     const rtts: number[] = [];
+    const actives: number[] = [];
+    // Utilisation is a saturation reading: the last seconds say more than the window's average.
+    const recentFrom = now - Math.min(windowMs, RECENT_MS);
     for (const t of ticks) {
       const w = t.w;
       out.durationS += w.durationS;
@@ -156,10 +165,13 @@ export class WindowBuilder {
         };
       }
       if (w.dbRoundTripMs !== null) rtts.push(w.dbRoundTripMs);
-      cpuMs += t.cpuMs;
-      workerWallMs += t.workerWallMs;
-      active += t.eluActiveMs;
-      idle += t.eluIdleMs;
+      if (w.dbActive !== null && t.at > recentFrom) actives.push(w.dbActive);
+      if (t.at > recentFrom) {
+        cpuMs += t.cpuMs;
+        workerWallMs += t.workerWallMs;
+        active += t.eluActiveMs;
+        idle += t.eluIdleMs;
+      }
       for (const q of w.queries) {
         const e = queries.get(q.id) ?? { ...q, calls: 0, totalMs: 0 };
         e.calls += q.calls;
@@ -191,6 +203,7 @@ export class WindowBuilder {
     out.workers.eventLoopUtilisation = active + idle > 0 ? active / (active + idle) : 0;
     rtts.sort((a, b) => a - b);
     out.dbRoundTripMs = rtts.length > 0 ? (rtts[Math.floor(rtts.length / 2)] as number) : null;
+    out.dbActive = actives.length > 0 ? actives.reduce((a, b) => a + b, 0) / actives.length : null;
     return out;
   }
 }

@@ -60,9 +60,9 @@ export interface WorkerProbeSources {
   pool?: () => { max: number; used: number; waiting: number } | undefined;
   /** Requests the admission limit rejected, since start. */
   rejections?: () => number;
-  dependencies?: () => ProbeDependency[];
-  /** Time spent inside the cache and outbound, since start, when telemetry measures it. */
-  breakdown?: () => { cacheMs: number; outboundMs: number };
+  dependencies?: () => Promise<ProbeDependency[]>;
+  /** Time spent inside the cache itself since start, when telemetry measures it. */
+  cacheMs?: () => Promise<number>;
   /** Fingerprints reported per probe (40): the costliest of the last minute. */
   maxQueries?: number;
 }
@@ -93,7 +93,7 @@ export function createWorkerProbe(sources: WorkerProbeSources) {
       if (r.statusCode >= 500) errors++;
       if (r.durationMs > sources.latencyThresholdMs) slow++;
     },
-    read(): WorkerProbe {
+    async read(): Promise<WorkerProbe> {
       const snap = sources.queryStats.snapshot();
       let poolWaitMs = 0;
       let queryMs = 0;
@@ -114,6 +114,10 @@ export function createWorkerProbe(sources: WorkerProbeSources) {
       loop.reset();
       const pool = sources.pool?.();
       const cache = sources.cache?.();
+      const [dependencies, cacheMs] = await Promise.all([
+        sources.dependencies?.() ?? Promise.resolve([]),
+        sources.cacheMs?.() ?? Promise.resolve(0),
+      ]);
       return {
         pid: process.pid,
         at: Date.now(),
@@ -124,7 +128,7 @@ export function createWorkerProbe(sources: WorkerProbeSources) {
         poolWaitMs,
         queryMs,
         queryCalls,
-        cacheMs: sources.breakdown?.().cacheMs ?? 0,
+        cacheMs,
         cacheHits: cache?.hits ?? 0,
         cacheMisses: cache?.misses ?? 0,
         rejections: sources.rejections?.() ?? 0,
@@ -143,7 +147,7 @@ export function createWorkerProbe(sources: WorkerProbeSources) {
           poolWaitMs: q.total.poolWait.totalMs,
           plan: q.plan,
         })),
-        dependencies: sources.dependencies?.() ?? [],
+        dependencies,
       };
     },
     close(): void {

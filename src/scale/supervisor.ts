@@ -2,8 +2,8 @@ import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { type Config, resolveJwtSecret } from '../config/index.js';
-import { type OpsPlugin, type OpsServer, startOpsServer } from '../console/index.js';
+import { type Config, resolveJwtSecret, resolveOpsToken } from '../config/index.js';
+import { type OpsPlugin, type OpsServer, opsTokenCheck, startOpsServer } from '../console/index.js';
 import {
   applyIndexProfile,
   type DatabaseServer,
@@ -12,6 +12,7 @@ import {
   openDatabaseServer,
   seedDemo,
 } from '../data/index.js';
+import { type ModerationServer, startModerationServer } from '../moderation/index.js';
 import { createClusterMetrics, createSupervisorMetrics, OpsEventBus } from '../telemetry/index.js';
 import { WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
 import { poolSizePerWorker } from './pool-size.js';
@@ -25,6 +26,8 @@ export interface SupervisorHandle {
   stopped: Promise<void>;
   /** The ops server's base URL (`/metrics`, and the routes of the ops plugins). */
   opsUrl: string;
+  /** The moderation service the workers call, when moderation is on. */
+  moderationUrl?: string;
 }
 
 export interface SupervisorOptions {
@@ -53,6 +56,11 @@ export async function runSupervisor(
   let monitor: SupervisorMonitor | undefined;
   let incidents: SupervisorIncidents | undefined;
   const bus = options.bus ?? new OpsEventBus();
+  let moderation: ModerationServer | undefined;
+  const closeServers = async () => {
+    await ops?.close();
+    await moderation?.close();
+  };
   let phase: 'starting' | 'running' | 'stopping' = 'starting';
   let database: DatabaseServer | undefined;
   let interrupted: string | undefined;
@@ -67,7 +75,7 @@ export async function runSupervisor(
       interrupted = signal;
       log.warn({ signal }, 'signal during start-up: stopping');
       killAllWorkers();
-      void ops?.close();
+      void closeServers();
       void database?.stop();
       return;
     }
@@ -82,7 +90,7 @@ export async function runSupervisor(
     void (async () => {
       await monitor?.stop();
       await stopWorkers(config.http.shutdownGraceMs + 5_000);
-      await ops?.close();
+      await closeServers();
       await incidents?.stop();
       await database?.stop();
       log.info('stopped');
@@ -122,16 +130,27 @@ export async function runSupervisor(
         workers: () => Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead()).length,
       }),
     });
+    const opsToken = resolveOpsToken(config);
     ops = await startOpsServer({
       config,
       log: log.child({ component: 'ops' }),
       registry,
+      token: opsToken,
       plugins: [...(options.opsPlugins ?? []), monitor.plugin, ...(incidents ? [incidents.plugin] : [])],
     });
     log.info({ url: ops.url }, 'ops server listening');
+    if (config.moderation.enabled && !config.moderation.url) {
+      // The stand-in for an external API: on loopback only, its faults behind the ops token.
+      moderation = await startModerationServer({
+        host: '127.0.0.1',
+        port: config.moderation.port,
+        authorize: opsTokenCheck(opsToken),
+      });
+      log.info({ url: moderation.url }, 'moderation service listening');
+    }
     checkInterrupted();
   } catch (err) {
-    await ops?.close();
+    await closeServers();
     await incidents?.stop();
     await database?.stop();
     throw interrupted ? new Error(`start-up interrupted by ${interrupted}`, { cause: err }) : err;
@@ -149,6 +168,8 @@ export async function runSupervisor(
       reserve: config.guard.connectionReserve,
     }),
   };
+  const moderationUrl = config.moderation.enabled ? config.moderation.url || moderation?.url : undefined;
+  if (moderationUrl) boot.moderationUrl = moderationUrl;
   const env = { [WORKER_BOOT_ENV]: JSON.stringify(boot) };
   const restarts = new RestartBudget({ max: 5, windowMs: 10_000 });
 
@@ -172,7 +193,7 @@ export async function runSupervisor(
     checkInterrupted();
   } catch (err) {
     killAllWorkers();
-    await ops?.close();
+    await closeServers();
     await incidents?.stop();
     await database.stop();
     throw err;
@@ -184,7 +205,7 @@ export async function runSupervisor(
     { url, workers: config.workers, poolPerWorker: boot.poolMax, startMs: Date.now() - started },
     'bulwark is up',
   );
-  return { stopped, opsUrl: ops.url };
+  return { stopped, opsUrl: ops.url, ...(moderationUrl ? { moderationUrl } : {}) };
 }
 
 /**

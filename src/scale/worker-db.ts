@@ -6,12 +6,23 @@ import {
   createQueryCache,
   createQueryStats,
   type Db,
+  type GuardEvent,
+  type GuardStats,
   instrumentDb,
   markQuerySent,
+  type PoolStats,
   type QueryCache,
   type QueryStats,
   type SlowQueryLogEntry,
+  type StatementTiming,
 } from '../data/index.js';
+
+/** Telemetry's hooks into the data layer: plain callbacks, so the data layer needs no metrics library. */
+export interface DataObservers {
+  onStatement?(timing: StatementTiming): void;
+  onConnectionUse?(ms: number): void;
+  onGuardEvent?(event: GuardEvent): void;
+}
 
 export interface WorkerData {
   db: Db;
@@ -20,6 +31,10 @@ export interface WorkerData {
   queryStats: QueryStats;
   /** Each request's deadline for its queries, when the profile has one. */
   requestBudgetMs?: number;
+  /** The pool's connections now. */
+  pool(): PoolStats | undefined;
+  /** The guard's admission state; undefined in the pre-incident profile, which has no guard. */
+  admission(): GuardStats | undefined;
   close(): Promise<void>;
 }
 
@@ -31,6 +46,7 @@ export interface WorkerDataOptions {
   logSlowQuery?: (entry: SlowQueryLogEntry) => void;
   /** Every statement sent, with its values; tests count and EXPLAIN through it. */
   onQuery?: (text: string, values: readonly unknown[] | undefined) => void;
+  observe?: DataObservers;
 }
 
 /**
@@ -45,16 +61,11 @@ export function createWorkerData(config: Readonly<Config>, options: WorkerDataOp
     markQuerySent(text, values);
     options.onQuery?.(text, values);
   };
-  const base =
+  const observe = options.observe ?? {};
+  const onConnectionUse = observe.onConnectionUse ? { onConnectionUse: observe.onConnectionUse } : {};
+  const guard =
     config.profile === 'pre-incident'
-      ? createDb({
-          url: options.databaseUrl,
-          max: 10,
-          statementTimeoutMs: 0,
-          acquireTimeoutMs: 0,
-          applicationName: options.name,
-          onQuery,
-        })
+      ? undefined
       : createGuardedDb({
           url: options.databaseUrl,
           poolSize: options.poolMax,
@@ -70,7 +81,20 @@ export function createWorkerData(config: Readonly<Config>, options: WorkerDataOp
           queue: { targetMs: config.guard.codelTargetMs, intervalMs: config.guard.codelIntervalMs },
           defaultTimeoutMs: config.guard.requestBudgetMs,
           onQuery,
+          ...onConnectionUse,
+          ...(observe.onGuardEvent ? { onEvent: observe.onGuardEvent } : {}),
         });
+  const base =
+    guard ??
+    createDb({
+      url: options.databaseUrl,
+      max: 10,
+      statementTimeoutMs: 0,
+      acquireTimeoutMs: 0,
+      applicationName: options.name,
+      onQuery,
+      ...onConnectionUse,
+    });
   const queryStats = createQueryStats();
   const explain = createExplainSampler({
     stats: queryStats,
@@ -78,7 +102,11 @@ export function createWorkerData(config: Readonly<Config>, options: WorkerDataOp
     applicationName: `${options.name}-explain`,
     ...(options.logSlowQuery ? { log: options.logSlowQuery } : {}),
   });
-  const db = instrumentDb(base, queryStats, { explain, splitPoolWait: true });
+  const db = instrumentDb(base, queryStats, {
+    explain,
+    splitPoolWait: true,
+    ...(observe.onStatement ? { onStatement: observe.onStatement } : {}),
+  });
   const cache =
     config.profile === 'hardened' && config.cache.enabled
       ? createQueryCache({
@@ -91,6 +119,8 @@ export function createWorkerData(config: Readonly<Config>, options: WorkerDataOp
     queryStats,
     ...(cache ? { cache } : {}),
     ...(config.profile === 'hardened' ? { requestBudgetMs: config.guard.requestBudgetMs } : {}),
+    pool: () => base.poolStats?.(),
+    admission: () => guard?.stats(),
     async close() {
       await cache?.close();
       await explain.close();

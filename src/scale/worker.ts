@@ -1,12 +1,12 @@
 import cluster from 'node:cluster';
 import { pino } from 'pino';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import { buildApp } from '../http/index.js';
 import { serveWorkerMetrics } from '../telemetry/index.js';
 import { type SupervisorMessage, WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
 import { createWorkerData } from './worker-db.js';
 import { installWorkerMonitor } from './worker-monitor.js';
 import { installWorkerOutcomes } from './worker-outcomes.js';
+import { createWorkerTelemetry } from './worker-telemetry.js';
 
 /**
  * One HTTP worker: a Fastify server over its share of the connection budget. It stops only when
@@ -24,25 +24,28 @@ export async function runWorker(): Promise<void> {
     redact: ['req.headers.authorization', 'req.headers.cookie'],
   });
 
+  const telemetry = config.telemetry.enabled ? await createWorkerTelemetry(config) : undefined;
   const data = createWorkerData(config, {
     databaseUrl: boot.databaseUrl,
     poolMax: boot.poolMax,
     name: `bulwark-worker-${cluster.worker?.id ?? 0}`,
     logSlowQuery: (entry) => log.warn(entry, 'slow query'),
+    ...(telemetry ? { observe: telemetry.data } : {}),
   });
+  telemetry?.attach(data);
   const app = await buildApp({
     config,
     db: data.db,
     jwtSecret: boot.jwtSecret,
     logger: log,
-    ...(data.cache ? { cache: data.cache } : {}),
+    telemetry: telemetry?.http ?? { logRequests: false },
+    ...(boot.moderationUrl ? { moderationUrl: boot.moderationUrl } : {}),
+    ...(data.cache ? { cache: telemetry ? telemetry.timedCache(data.cache) : data.cache } : {}),
     ...(data.requestBudgetMs !== undefined ? { requestBudgetMs: data.requestBudgetMs } : {}),
   });
-  installWorkerMonitor(app, config, data);
+  installWorkerMonitor(app, config, data, telemetry);
   const stopOutcomes = installWorkerOutcomes(app);
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  serveWorkerMetrics(registry);
+  if (telemetry) serveWorkerMetrics(telemetry.metrics.registry);
   const address = await app.listen({ host: config.http.host, port: config.http.port });
 
   let stopping = false;
@@ -57,6 +60,7 @@ export async function runWorker(): Promise<void> {
     await app.close();
     stopOutcomes();
     await data.close();
+    await telemetry?.close();
     process.exit(0);
   };
   // A terminal's Ctrl-C reaches every process of the group; the supervisor orders the shutdown.

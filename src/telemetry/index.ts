@@ -1,3 +1,4 @@
+export { BoundedLabels, OTHER_LABEL } from './bounded-labels.js';
 export {
   type ClusterMetrics,
   type ClusterMetricsOptions,
@@ -16,7 +17,32 @@ export {
   type SuspectComponent,
 } from './ops-events.js';
 export {
+  breakdownOf,
+  currentRequestTiming,
+  newRequestTiming,
+  type RequestBreakdown,
+  type RequestTiming,
+  runWithRequestTiming,
+} from './request-timing.js';
+export {
   createSupervisorMetrics,
   SUPERVISOR_PREFIX,
   type SupervisorMetricSources,
 } from './supervisor-metrics.js';
+export {
+  loadTracing,
+  type RequestSpan,
+  type SpanAttributes,
+  type Tracing,
+  tracingConfigured,
+} from './tracing.js';
+export {
+  createWorkerMetrics,
+  DB_BUCKETS,
+  HTTP_BUCKETS,
+  type OutboundOutcome,
+  type StatementSample,
+  type WorkerMetricSources,
+  type WorkerMetrics,
+  type WorkerMetricsOptions,
+} from './worker-metrics.js';

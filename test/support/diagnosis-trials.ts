@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { demoUser } from '../../src/data/index.js';
 import { type LatencyProxy, startLatencyProxy } from './latency-proxy.js';
 import { type LoadOptions, type LoadRequest, type LoadStats, startLoad } from './load-loop.js';
 import { type SpawnedStack, spawnStack } from './spawn-stack.js';
-import { startTestDatabase, type TestDatabase } from './stack.js';
+import { freePort, startTestDatabase, type TestDatabase } from './stack.js';
 
 export const TRIAL_SHAPES = [
   'missing-index',
@@ -29,8 +31,16 @@ interface Verdict {
 }
 interface MonitorState {
   verdict: Verdict;
-  baseline: unknown;
-  window: { requests: number };
+  baseline: { workers: unknown; dbRoundTripMs: number | null; queryMs: number; queryCalls: number } | null;
+  window: {
+    requests: number;
+    workers: unknown;
+    pool: unknown;
+    queryMs: number;
+    queryCalls: number;
+    poolWaitMs: number;
+    requestMs: number;
+  };
 }
 
 /** A running stack prepared for one shape, reused by its repetitions. */
@@ -43,6 +53,8 @@ export interface TrialEnv {
   authors: string[];
   hotSlug: string;
   slugCount: number;
+  opsToken: string;
+  moderationUrl: string;
   close(): Promise<void>;
 }
 
@@ -71,7 +83,7 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length
 /** Reads that always reach the database: deep pages and author listings are never cached. */
 const dbReads = (env: TrialEnv) => (): LoadRequest => {
   const r = Math.random();
-  if (r < 0.5) return { method: 'GET', path: `/api/articles?author=${pick(env.authors)}&limit=5&offset=5` };
+  if (r < 0.5) return { method: 'GET', path: `/api/articles?author=${pick(env.authors)}&limit=5&offset=1` };
   if (r < 0.8)
     return {
       method: 'GET',
@@ -106,9 +118,9 @@ export const TRIALS: Record<TrialShape, TrialDef> = {
     healthy: ['db.network', 'db.lock', 'worker.cpu'],
     args: [
       '--seed.users',
-      '2000',
+      '3000',
       '--seed.articles',
-      '40000',
+      '80000',
       '--seed.favorites',
       '2000',
       '--seed.comments',
@@ -141,13 +153,34 @@ export const TRIALS: Record<TrialShape, TrialDef> = {
     expected: 'dependency',
     healthy: ['db.network', 'db.lock', 'db.pool', 'worker.cpu'],
     args: [],
-    baseline: (env) => ({ concurrency: 4, perUserRate: 15, next: dbReads(env) }),
-    fault: () => ({
-      inject: async () => {
-        throw new Error('the moderation dependency is not in this build yet');
-      },
-      recover: async () => {},
-    }),
+    baseline: (env) => {
+      const reads = dbReads(env);
+      return {
+        concurrency: 6,
+        perUserRate: 10,
+        next: () =>
+          Math.random() < 0.3
+            ? {
+                method: 'POST',
+                path: `/api/articles/${env.hotSlug}/comments`,
+                token: pick(env.tokens),
+                body: { comment: { body: 'a fair point, well made' } },
+              }
+            : reads(),
+      };
+    },
+    fault: (env) => {
+      const set = async (delayMs: number) => {
+        const res = await fetch(`${env.moderationUrl}/v1/faults`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${env.opsToken}` },
+          body: JSON.stringify({ delayMs }),
+        });
+        if (res.status !== 200) throw new Error(`PUT /v1/faults answered ${res.status}: ${await res.text()}`);
+      };
+      // slower than normal by two orders of magnitude, still under the client's 300 ms timeout
+      return { inject: () => set(200), recover: () => set(0) };
+    },
   },
   'worker-cpu': {
     expected: 'worker.cpu',
@@ -201,7 +234,7 @@ export const TRIALS: Record<TrialShape, TrialDef> = {
   'pool-too-small': {
     expected: 'db.pool',
     healthy: ['db.network', 'db.lock', 'db.query'],
-    args: ['--database.poolMax', '1'],
+    args: ['--database.poolMax', '2'],
     baseline: (env) => ({ concurrency: 2, perUserRate: 10, next: dbReads(env) }),
     fault: (env) => ({
       inject: async () => {},
@@ -225,8 +258,11 @@ export async function openTrialEnv(shape: TrialShape): Promise<TrialEnv> {
     u.port = String(proxy.port);
     env.DATABASE_URL = u.toString();
   }
+  const moderationPort = await freePort();
   const stack = await spawnStack(
     [
+      '--moderation.port',
+      String(moderationPort),
       '--log.level',
       'warn',
       '--slo.evaluateIntervalMs',
@@ -250,7 +286,7 @@ export async function openTrialEnv(shape: TrialShape): Promise<TrialEnv> {
     const adminUrl = external ? external.url : stack.databaseUrl;
     const authors = await admin(adminUrl, async (c) => {
       const { rows } = await c.query<{ username: string }>(
-        'SELECT username FROM users WHERE articles_count >= 10 ORDER BY id LIMIT 50',
+        'SELECT username FROM users WHERE articles_count BETWEEN 2 AND 8 ORDER BY id LIMIT 50',
       );
       return rows.map((r) => r.username);
     });
@@ -278,6 +314,8 @@ export async function openTrialEnv(shape: TrialShape): Promise<TrialEnv> {
       authors,
       hotSlug,
       slugCount: 0,
+      opsToken: readFileSync(join(stack.dataDir, 'ops-token'), 'utf8').trim(),
+      moderationUrl: `http://127.0.0.1:${moderationPort}`,
       close,
     };
   } catch (err) {
@@ -360,7 +398,7 @@ export async function runTrial(env: TrialEnv, shape: TrialShape, limitMs = 60_00
       timeToVerdictMs: null,
       top,
       healthy: last ? healthyOf(last.verdict) : [],
-      reason: `after ${limitMs} ms the top suspect was ${top ? `${top.component}: ${top.summary}` : 'none'}; healthy: ${last?.verdict.healthy.join(' | ')}`,
+      reason: `after ${limitMs} ms the top suspect was ${top ? `${top.component}: ${top.summary}` : 'none'}; healthy: ${last?.verdict.healthy.join(' | ')}; window ${JSON.stringify({ ...last?.window, queries: undefined, dependencies: undefined })}; baseline ${JSON.stringify({ workers: last?.baseline?.workers, rtt: last?.baseline?.dbRoundTripMs, queryMs: last?.baseline?.queryMs, queryCalls: last?.baseline?.queryCalls })}`,
       load: load.stats,
     };
   } finally {
