@@ -13,8 +13,6 @@ export interface PostmortemFacts {
 }
 
 const TRIGGER_SOURCES = new Set(['chaos', 'deploy', 'config']);
-/** Suspects below this confidence are listed as considered, not as the cause. */
-const CAUSE_CONFIDENCE = 0.3;
 
 const time = (iso: string): string => iso.slice(11, 19);
 const day = (iso: string): string => iso.slice(0, 10);
@@ -37,6 +35,41 @@ export function explainingVerdict(facts: PostmortemFacts): DiagnosisVerdict | nu
     if (!best || top.confidence >= (best.suspects[0]?.confidence ?? 0)) best = v;
   }
   return best ?? (facts.incident.diagnosis?.suspects.length ? facts.incident.diagnosis : null);
+}
+
+/** A suspect as named over the whole incident: its most confident sighting, evidence from all. */
+export interface NamedSuspect {
+  suspect: Suspect;
+  evidence: string[];
+}
+
+/** Evidence lines of one kind differ only in their numbers: `pool 6/6 busy…` is one kind. */
+const kindOf = (line: string): string => line.replace(/\d+([.,]\d+)?/g, '#').slice(0, 48);
+
+/**
+ * Every suspect the diagnosis named during the incident, most confident first, each with the
+ * evidence of all its sightings (one line per kind, from the most confident sighting that had it):
+ * a pool that was saturated at one tick and not the next is still part of the story.
+ */
+export function namedSuspects(timeline: readonly TimelineEvent[]): NamedSuspect[] {
+  const sightings: Suspect[] = [];
+  for (const e of timeline) {
+    if (e.source !== 'diagnosis') continue;
+    for (const s of (e.data as { suspects?: Suspect[] } | null)?.suspects ?? []) sightings.push(s);
+  }
+  sightings.sort((a, b) => b.confidence - a.confidence);
+  const named = new Map<string, { suspect: Suspect; evidence: Map<string, string> }>();
+  for (const s of sightings) {
+    const key = `${s.component}|${s.target ?? ''}`;
+    let entry = named.get(key);
+    if (!entry) {
+      entry = { suspect: s, evidence: new Map() };
+      named.set(key, entry);
+    }
+    for (const line of s.evidence)
+      if (!entry.evidence.has(kindOf(line))) entry.evidence.set(kindOf(line), line);
+  }
+  return [...named.values()].map((n) => ({ suspect: n.suspect, evidence: [...n.evidence.values()] }));
 }
 
 function suspectLine(s: Suspect): string {
@@ -86,18 +119,19 @@ function detectionSection(f: PostmortemFacts): string[] {
   ];
 }
 
-function rootCauseSection(verdict: DiagnosisVerdict | null): string[] {
+function rootCauseSection(named: NamedSuspect[]): string[] {
   const lines = ['## Root Cause', ''];
-  if (!verdict)
+  const cause = named[0];
+  if (!cause)
     return [
       ...lines,
       'The diagnosis named no suspect during the incident. _To be written by the authors._',
       '',
     ];
-  const causes = verdict.suspects.filter((s, n) => n === 0 || s.confidence >= CAUSE_CONFIDENCE);
-  lines.push(`The diagnosis of ${time(verdict.at)} named:`, '');
-  for (const s of causes) lines.push(`- ${suspectLine(s)}`);
-  lines.push('');
+  lines.push(
+    `The diagnosis named, with the highest confidence during the incident: ${suspectLine(cause.suspect)}.`,
+    '',
+  );
   return lines;
 }
 
@@ -108,19 +142,28 @@ function timelineSection(f: PostmortemFacts): string[] {
   return lines;
 }
 
-function resolutionSection(f: PostmortemFacts, verdict: DiagnosisVerdict | null): string[] {
+function resolutionSection(
+  f: PostmortemFacts,
+  named: NamedSuspect[],
+  verdict: DiagnosisVerdict | null,
+): string[] {
   const lines = ['## Root Cause and Resolution', ''];
-  if (verdict) {
-    for (const s of verdict.suspects.filter((x, n) => n === 0 || x.confidence >= CAUSE_CONFIDENCE)) {
-      lines.push(`${suspectLine(s)}`, '');
-      for (const e of s.evidence) lines.push(`  - ${inline(e)}`);
-      if (s.evidence.length) lines.push('');
-    }
-    if (verdict.healthy.length) {
-      lines.push('Checked and found healthy (not the cause):', '');
-      for (const h of verdict.healthy) lines.push(`- ${inline(h)}`);
-      lines.push('');
-    }
+  const [cause, ...others] = named;
+  if (cause) {
+    lines.push(suspectLine(cause.suspect), '');
+    for (const e of cause.evidence) lines.push(`- ${inline(e)}`);
+    if (cause.suspect.suggestion) lines.push(`- suggested: ${inline(cause.suspect.suggestion)}`);
+    lines.push('');
+  }
+  if (others.length) {
+    lines.push('Also suspected during the incident, with less confidence (not the cause):', '');
+    for (const o of others) lines.push(`- ${suspectLine(o.suspect)}`);
+    lines.push('');
+  }
+  if (verdict?.healthy.length) {
+    lines.push('Checked and found healthy (not the cause):', '');
+    for (const h of verdict.healthy) lines.push(`- ${inline(h)}`);
+    lines.push('');
   }
   const fixes = f.timeline.filter(
     (e) =>
@@ -141,9 +184,12 @@ function resolutionSection(f: PostmortemFacts, verdict: DiagnosisVerdict | null)
   return lines;
 }
 
-function measuresSection(f: PostmortemFacts, verdict: DiagnosisVerdict | null): string[] {
+function measuresSection(f: PostmortemFacts, named: NamedSuspect[]): string[] {
   const lines = ['## Corrective and Preventative Measures', ''];
-  const suggestions = (verdict?.suspects ?? []).filter((s) => s.suggestion);
+  const suggestions = named
+    .slice(0, 1)
+    .map((n) => n.suspect)
+    .filter((s) => s.suggestion);
   for (const s of suggestions) lines.push(`- **${s.component}:** ${inline(s.suggestion as string)}`);
   for (const a of f.actions) lines.push(`- **${a.type}:** ${inline(a.title)}`);
   if (lines.length === 2) lines.push('- _None recorded yet._');
@@ -164,7 +210,7 @@ function tasksSection(f: PostmortemFacts): string[] {
   return lines;
 }
 
-function lessonsSection(f: PostmortemFacts, verdict: DiagnosisVerdict | null): string[] {
+function lessonsSection(f: PostmortemFacts, named: NamedSuspect[]): string[] {
   const i = f.incident;
   const well: string[] = [];
   const wrong: string[] = [];
@@ -172,14 +218,20 @@ function lessonsSection(f: PostmortemFacts, verdict: DiagnosisVerdict | null): s
     well.push(
       `Detected by an alert, without a user report (${formatDuration(f.timings.timeToDetectMs)} after onset).`,
     );
-  const firstDiagnosis = f.timeline.find(
-    (e) => e.source === 'diagnosis' && (e.data as { suspects?: unknown[] } | null)?.suspects?.length,
-  );
-  if (firstDiagnosis && verdict?.suspects[0]) {
-    const ms = Date.parse(firstDiagnosis.at) - Date.parse(i.startedAt);
-    well.push(
-      `The diagnosis named ${verdict.suspects[0].component} ${formatDuration(Math.max(0, ms))} after onset.`,
+  // When the diagnosis first named what turned out to be the cause: the seed lost three hours here.
+  const cause = named[0]?.suspect;
+  const firstNamed =
+    cause &&
+    f.timeline.find(
+      (e) =>
+        e.source === 'diagnosis' &&
+        ((e.data as { suspects?: Suspect[] } | null)?.suspects ?? []).some(
+          (x) => x.component === cause.component && x.target === cause.target,
+        ),
     );
+  if (cause && firstNamed) {
+    const ms = Date.parse(firstNamed.at) - Date.parse(i.startedAt);
+    well.push(`The diagnosis named ${cause.component} ${formatDuration(Math.max(0, ms))} after onset.`);
   }
   const paged = f.timeline.find((e) => e.kind === 'incident.paged');
   if (paged) well.push(`The owning team was paged by policy: ${inline(paged.summary)}.`);
@@ -222,6 +274,9 @@ function lessonsSection(f: PostmortemFacts, verdict: DiagnosisVerdict | null): s
 export function draftPostmortem(facts: PostmortemFacts): string {
   const i = facts.incident;
   const verdict = explainingVerdict(facts);
+  const named = namedSuspects(facts.timeline);
+  if (named.length === 0 && verdict)
+    named.push(...verdict.suspects.map((x) => ({ suspect: x, evidence: x.evidence })));
   const runbooks = facts.runbooks.map((r) => `- \`${r.alert}\`: [${r.path}](${r.path})`);
   return [
     `# Postmortem: ${inline(i.title)}`,
@@ -230,12 +285,12 @@ export function draftPostmortem(facts: PostmortemFacts): string {
     '',
     ...summarySection(facts),
     ...detectionSection(facts),
-    ...rootCauseSection(verdict),
+    ...rootCauseSection(named),
     ...timelineSection(facts),
-    ...resolutionSection(facts, verdict),
-    ...measuresSection(facts, verdict),
+    ...resolutionSection(facts, named, verdict),
+    ...measuresSection(facts, named),
     ...tasksSection(facts),
-    ...lessonsSection(facts, verdict),
+    ...lessonsSection(facts, named),
     ...(runbooks.length ? ['## Runbooks', '', ...runbooks, ''] : []),
   ].join('\n');
 }

@@ -130,7 +130,19 @@ export function intakeAlerts(service: IncidentService, raw: unknown): AlertIntak
       if (alert.status === 'firing') {
         const severity = moreSevere(incident.severity, severityFromLabels(alert.labels));
         if (severity !== incident.severity) {
-          service.store.incidents.update(incident.id, { severity, updatedAt: now });
+          // A more severe alert joining an alert-opened incident names it: the page, not the warning.
+          service.store.incidents.update(incident.id, {
+            severity,
+            ...(incident.openedBy === 'alert' ? { title: titleOf(payload, alert) } : {}),
+            updatedAt: now,
+          });
+          service.record(incident.id, {
+            at: now,
+            source: 'incident',
+            kind: 'incident.severity',
+            summary: `severity ${incident.severity} → ${severity}: ${alertname} fired`,
+            data: { from: incident.severity, to: severity, alertname },
+          });
         }
         const holding = holdingAlerts(service.store.alerts.forIncident(incident.id));
         if (incident.status === 'monitoring' && holding.some((a) => a.fingerprint === fingerprint)) {
