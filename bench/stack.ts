@@ -40,6 +40,10 @@ export interface StackOptions {
   readyTimeoutMs: number;
   /** More `bulwark start` options, e.g. `['--profile', 'pre-incident']`. */
   args?: string[];
+  /** More environment variables for the stack. */
+  env?: NodeJS.ProcessEnv;
+  /** 'ignore' sends the stack's stdout (its JSON log) to /dev/null instead of this process. */
+  stdout?: 'pipe' | 'ignore';
 }
 
 /**
@@ -75,8 +79,8 @@ export async function startStack(
   const t0 = Date.now();
   const child = spawn(process.execPath, args, {
     cwd: REPO,
-    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...options.env },
+    stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
   });
   const proc = wrap(child);
   const stop = () => stopStackTree(proc);

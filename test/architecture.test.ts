@@ -11,12 +11,13 @@ import { test } from 'node:test';
 const SHARED = ['config', 'errors', 'telemetry'];
 const ALLOWED: Record<string, string[]> = {
   cli: ['*'],
-  scale: ['http', 'data', 'monitor', 'incident', 'ha', 'console'],
+  scale: ['http', 'data', 'monitor', 'incident', 'ha', 'console', 'moderation'],
   console: ['monitor', 'incident', 'data'],
   monitor: ['data'],
   incident: ['monitor'],
   drill: ['load', 'data'],
   load: [],
+  moderation: [],
   http: ['service', 'data'],
   service: ['data'],
   data: [],

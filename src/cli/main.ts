@@ -17,6 +17,11 @@ const COMMANDS: Record<
     summary: 'apply pending database migrations and exit',
     load: async () => (await import('./commands/migrate.js')).migrateCommand,
   },
+  incident: {
+    summary:
+      'incidents, postmortems and action items through the ops API (list, show, note, resolve, postmortem, actions)',
+    load: async () => (await import('./commands/incident.js')).incidentCommand,
+  },
   seed: {
     summary: 'load the demo dataset (--users N --articles N ... --force)',
     load: async () => (await import('./commands/seed.js')).seedCommand,
@@ -28,6 +33,14 @@ const COMMANDS: Record<
   drill: {
     summary: 'replay the seed incident on the pre-incident and the hardened stack (seed-incident)',
     load: async () => (await import('./commands/drill.js')).drillCommand,
+  },
+  diagnose: {
+    summary: "the running stack's bottleneck diagnosis, from its ops server (--json)",
+    load: async () => (await import('./commands/diagnose.js')).diagnoseCommand,
+  },
+  slo: {
+    summary: 'export the SLO alerts as a PrometheusRule (slo export > rules.yaml)',
+    load: async () => (await import('./commands/slo.js')).sloCommand,
   },
 };
 

@@ -1,4 +1,4 @@
 export { type ConfigResult, type ConfigSources, loadConfig } from './load.js';
 export { envNameOf, OPTIONS, type OptionInfo } from './options.js';
 export { type Config, ConfigSchema } from './schema.js';
-export { resolveJwtSecret } from './secrets.js';
+export { resolveJwtSecret, resolveOpsToken } from './secrets.js';

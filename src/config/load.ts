@@ -54,6 +54,12 @@ function coerce(option: OptionInfo, raw: string, origin: string, problems: strin
     problems.push(`${option.path}: ${origin} gives ${JSON.stringify(raw)}, expected true or false`);
     return undefined;
   }
+  // Lists (alert receivers) come as comma-separated values from the environment or a flag.
+  if (option.type === 'array')
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
   return raw;
 }
 

@@ -144,6 +144,199 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    incident: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: true,
+          description:
+            'Open incidents from alerts, keep their timelines in dataDir/ops.sqlite, draft postmortems.',
+        }),
+        webhooks: Type.String({
+          default: '',
+          description:
+            'Comma-separated URLs that receive every incident notification (JSON POST). Empty: the log only.',
+        }),
+        teamWebhooks: Type.Record(Type.String(), Type.String(), {
+          default: {},
+          description:
+            'Team name → URL paged for that team (config file only), e.g. {"database": "https://…"}.',
+        }),
+        owners: Type.Record(Type.String(), Type.String(), {
+          default: {
+            'db.*': 'database',
+            dependency: 'platform',
+            'worker.*': 'application',
+            cache: 'application',
+          },
+          description:
+            "Diagnosis component pattern → owning team (config file only): the top suspect's owner is paged at once.",
+        }),
+        defaultTeam: Type.String({
+          default: 'application',
+          minLength: 1,
+          description: 'Team paged first when the diagnosis names no suspect yet.',
+        }),
+        escalation: Type.Array(
+          Type.Object(
+            {
+              afterMinutes: Type.Number({ minimum: 0 }),
+              targets: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+            },
+            { additionalProperties: false },
+          ),
+          {
+            minItems: 1,
+            default: [
+              { afterMinutes: 0, targets: ['owner'] },
+              { afterMinutes: 15, targets: ['owner', 'application'] },
+              { afterMinutes: 30, targets: ['engineering-lead'] },
+            ],
+            description:
+              'Escalation levels (config file only): who is paged once an incident is unacknowledged this long; "owner" is the owning team.',
+          },
+        ),
+        autoResolveMinutes: Type.Number({
+          default: 10,
+          minimum: 0,
+          description:
+            'An alert-opened incident whose alerts have all resolved is resolved after this long in monitoring; 0: only by hand.',
+        }),
+        groupWindowMinutes: Type.Number({
+          default: 5,
+          minimum: 0,
+          description:
+            'An alert of another group that fires within this long of an alert-opened incident joins it (one outage, one incident); 0: group keys only.',
+        }),
+        impairedShare: Type.Number({
+          default: 0.2,
+          exclusiveMinimum: 0,
+          maximum: 1,
+          description:
+            'A second in which at least this share of requests failed or were slow is impaired: the impact window ends with the last one before mitigation.',
+        }),
+        lookbackMinutes: Type.Number({
+          default: 15,
+          minimum: 0,
+          description:
+            'Events this long before an incident opens (a fault injected, a deploy) join its timeline.',
+        }),
+        notifyTimeoutMs: Int(
+          5_000,
+          'A webhook that has not answered in this time counts as a failed delivery.',
+          100,
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    slo: Type.Object(
+      {
+        availabilityTarget: Type.Number({
+          default: 0.999,
+          exclusiveMinimum: 0,
+          exclusiveMaximum: 1,
+          description: 'Share of requests that must succeed (not 5xx) over the SLO period.',
+        }),
+        latencyTarget: Type.Number({
+          default: 0.99,
+          exclusiveMinimum: 0,
+          exclusiveMaximum: 1,
+          description: 'Share of requests that must complete under slo.latencyThresholdMs.',
+        }),
+        latencyThresholdMs: Int(
+          300,
+          "The latency objective's bound (a bucket bound of the request histogram).",
+          1,
+        ),
+        timeScale: Type.Number({
+          default: 1,
+          minimum: 1,
+          maximum: 100_000,
+          description:
+            'Divides every alert window and `for` duration, so a drill sees in minutes what production sees in hours.',
+        }),
+        minRequests: Int(
+          100,
+          'A burn-rate alert needs at least this many requests in its long window (a quiet hour is no outage).',
+          1,
+        ),
+        poolWaitP95Ms: Int(100, 'Saturation alert: p95 wait for a database connection above this.', 1),
+        rejectionsPerSecond: Type.Number({
+          default: 1,
+          minimum: 0,
+          description: 'Saturation alert: admission rejections (503 before any work) per second above this.',
+        }),
+        evaluateIntervalMs: Int(5_000, 'How often the supervisor evaluates SLOs and the diagnosis.', 250),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    alerts: Type.Object(
+      {
+        webhookUrls: Type.Array(Type.String({ minLength: 1 }), {
+          default: [],
+          description:
+            'Alertmanager-style receivers: each alert change is POSTed there (webhook payload version 4).',
+        }),
+        timeoutMs: Int(5_000, 'Timeout of one webhook delivery attempt.', 100),
+        retries: Int(2, 'Further attempts after a failed delivery (with doubling backoff).', 0, 10),
+        externalUrl: Type.String({
+          default: '',
+          description: "URL of this Bulwark's console, sent as externalURL and generatorURL.",
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    ops: Type.Object(
+      {
+        host: Type.String({
+          default: '127.0.0.1',
+          minLength: 1,
+          description: 'Address of the ops server (metrics, incidents, diagnosis); loopback by default.',
+        }),
+        port: Int(9464, 'Port of the ops server; 0 picks a free one.', 0, 65535),
+        token: Type.String({
+          default: '',
+          description: 'Bearer token for ops writes. Empty: generated once and kept in dataDir/ops-token.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    moderation: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: true,
+          description: 'Check new articles and comments with the moderation service.',
+        }),
+        url: Type.String({
+          default: '',
+          description: 'Moderation service base URL. Empty: the supervisor starts a local one on loopback.',
+        }),
+        port: Int(0, 'Port of the local moderation service; 0 picks a free one.', 0, 65535),
+        timeoutMs: Int(300, 'A moderation call past this time is a failure (accept and flag for review).', 1),
+        breakerFailures: Int(5, 'Consecutive moderation failures that open the circuit breaker.', 1),
+        breakerResetMs: Int(
+          10_000,
+          'How long the open breaker skips the service before one trial call.',
+          100,
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    telemetry: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: true,
+          description:
+            'Metrics, the per-request log line and traces (when OTEL_EXPORTER_OTLP_ENDPOINT is set); off only to measure their cost.',
+        }),
+        queryFingerprints: Int(
+          50,
+          'Query fingerprints with a metric series of their own; later ones count under "other".',
+          1,
+          1000,
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     log: Type.Object(
       {
         level: Type.Union(

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { BulwarkError } from '../errors/index.js';
-import { createPgPool } from './pg-pool.js';
+import { createPgPool, type PoolStats, poolStatsOf } from './pg-pool.js';
 
 /** The part of a connection the service needs: one parameterised statement at a time. */
 export interface Queryable {
@@ -15,6 +15,8 @@ export interface Db extends Queryable {
   /** Runs `fn` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** The pool's connections now, for telemetry; absent on wrappers that own no pool. */
+  poolStats?(): PoolStats;
 }
 
 export interface DbOptions {
@@ -27,6 +29,8 @@ export interface DbOptions {
   applicationName?: string;
   /** Called once per statement sent, with its text and values; tests count and EXPLAIN through it. */
   onQuery?: (text: string, values: readonly unknown[] | undefined) => void;
+  /** Told how long each checkout held its connection, for telemetry. */
+  onConnectionUse?: (ms: number) => void;
 }
 
 // Connection-level failures: the server is down, restarting or unreachable.
@@ -65,6 +69,7 @@ export function createDb(options: DbOptions): Db {
     connectionTimeoutMs: options.acquireTimeoutMs ?? 5_000,
     applicationName: options.applicationName,
     statementTimeoutMs: options.statementTimeoutMs,
+    onConnectionUse: options.onConnectionUse,
   });
 
   const run = async <R extends pg.QueryResultRow>(q: Queryable, text: string, values?: unknown[]) => {
@@ -121,5 +126,6 @@ export function createDb(options: DbOptions): Db {
       }
     },
     close: () => pool.end(),
+    poolStats: () => poolStatsOf(pool, options.max),
   };
 }

@@ -4,6 +4,7 @@ export { createDb, type Db, type DbOptions, type Queryable, translateDbError } f
 export * from './guard/index.js';
 export { applyIndexProfile, type IndexProfile, SEED_MISSING_INDEXES } from './index-profile.js';
 export { listMigrations, type MigrateResult, migrate } from './migrate.js';
+export type { PoolStats } from './pg-pool.js';
 export {
   type EmbeddedPostgresOptions,
   type RunningPostgres,

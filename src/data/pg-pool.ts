@@ -8,6 +8,22 @@ export interface PgPoolOptions {
   applicationName?: string | undefined;
   /** Server-side statement_timeout for every connection; 0 or absent leaves the server's. */
   statementTimeoutMs?: number | undefined;
+  /** Told how long each checkout held its connection (checkout to release), for telemetry. */
+  onConnectionUse?: ((ms: number) => void) | undefined;
+}
+
+/** The pool's connections now: what `db.client.connection.*` reports. */
+export interface PoolStats {
+  max: number;
+  /** Checked out. */
+  used: number;
+  idle: number;
+  /** Callers waiting inside the pool for a connection. */
+  waiting: number;
+}
+
+export function poolStatsOf(pool: pg.Pool, max: number): PoolStats {
+  return { max, used: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount };
 }
 
 /**
@@ -27,5 +43,14 @@ export function createPgPool(options: PgPoolOptions): pg.Pool {
   });
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
+  const onUse = options.onConnectionUse;
+  if (onUse) {
+    const since = new WeakMap<pg.PoolClient, number>();
+    pool.on('acquire', (client) => since.set(client, performance.now()));
+    pool.on('release', (_err, client) => {
+      const t = since.get(client);
+      if (t !== undefined) onUse(performance.now() - t);
+    });
+  }
   return pool;
 }

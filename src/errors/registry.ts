@@ -74,6 +74,33 @@ export const ERRORS = {
     retryable: true,
     summary: 'A running query was cancelled: deadline passed or client went away.',
   },
+  INCIDENT_ERR_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    summary: 'No incident, postmortem or action item with this id.',
+  },
+  INCIDENT_ERR_INVALID_TRANSITION: {
+    status: 409,
+    retryable: false,
+    summary:
+      'The incident cannot move to that status from the one it is in (a resolved incident stays closed).',
+  },
+  MONITOR_ERR_WARMING_UP: {
+    status: 503,
+    retryable: true,
+    summary: 'The monitor has not finished its first evaluation since start; ask again shortly.',
+  },
+  OPS_ERR_UNAUTHORIZED: {
+    status: 401,
+    retryable: false,
+    summary: 'An ops write (or a read from off the loopback) without the right ops bearer token.',
+  },
+  MODERATION_ERR_UNAVAILABLE: {
+    status: 0,
+    retryable: true,
+    summary:
+      'The moderation service failed, timed out or its breaker is open; content is accepted and flagged for review.',
+  },
   CONFIG_ERR_INVALID: {
     status: 0,
     retryable: false,

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { Db, QueryCache } from '../data/index.js';
-import { registerConduit } from '../service/index.js';
+import { createModerationClient, registerConduit } from '../service/index.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerHealth } from './health.js';
 import { installLoadShedding } from './load-shedding.js';
 import { installRequestDeadline } from './request-deadline.js';
+import { type HttpTelemetry, installRequestTelemetry } from './request-telemetry.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -20,6 +21,19 @@ export interface AppDeps {
   maxEventLoopDelayMs?: number;
   /** A pino logger for the requests' log lines; without one, the server logs nothing (tests). */
   logger?: FastifyBaseLogger;
+  /** Metrics, traces and the per-request log line; without it, none of them. */
+  telemetry?: HttpTelemetry;
+  /** The moderation service's base URL; absent (or `moderation.enabled` false), nothing is checked. */
+  moderationUrl?: string;
+}
+
+/**
+ * One line per request, written by the telemetry hook with its time breakdown, instead of Fastify's
+ * two ("incoming request", "request completed"); Fastify's other lines (errors, 404s) stay.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(): void {}
 }
 
 /** Assembles one worker's HTTP server: error handling, health, then the Conduit API under `/api`. */
@@ -36,11 +50,36 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    logController: new OneLinePerRequest(),
   });
   installErrorHandler(app);
+  installRequestTelemetry(app, {
+    ...deps.telemetry,
+    logRequests: (deps.telemetry?.logRequests ?? true) && !!deps.logger,
+  });
+  // After the telemetry hooks, so a request refused for lag is still measured and logged.
   if (deps.maxEventLoopDelayMs) await installLoadShedding(app, deps.maxEventLoopDelayMs);
   if (deps.requestBudgetMs !== undefined) installRequestDeadline(app, deps.requestBudgetMs);
   registerHealth(app, deps.db);
+  const outbound = deps.telemetry?.outbound;
+  const moderation =
+    deps.moderationUrl && config.moderation.enabled
+      ? createModerationClient({
+          url: deps.moderationUrl,
+          timeoutMs: config.moderation.timeoutMs,
+          breakerFailures: config.moderation.breakerFailures,
+          breakerResetMs: config.moderation.breakerResetMs,
+          ...(outbound ? { onCall: outbound } : {}),
+          onBreaker: (state) =>
+            app.log.warn(
+              { dependency: 'moderation', breaker: state, code: 'MODERATION_ERR_UNAVAILABLE' },
+              state === 'open'
+                ? 'moderation breaker open: new content is accepted and flagged for review'
+                : `moderation breaker ${state}`,
+            ),
+        })
+      : undefined;
+  if (moderation) app.addHook('onClose', () => moderation.close());
   await app.register(
     (api, _opts, done) => {
       registerConduit(api, {
@@ -48,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         config,
         jwtSecret: deps.jwtSecret,
         ...(deps.cache ? { cache: deps.cache } : {}),
+        ...(moderation ? { moderation } : {}),
       });
       done();
     },

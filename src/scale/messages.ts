@@ -6,6 +6,8 @@ export interface WorkerBoot {
   databaseUrl: string;
   jwtSecret: string;
   poolMax: number;
+  /** The moderation service's base URL (`moderation.url`, or the local one the supervisor started). */
+  moderationUrl?: string;
 }
 
 export const WORKER_BOOT_ENV = 'BULWARK_WORKER_BOOT';

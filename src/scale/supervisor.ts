@@ -2,7 +2,8 @@ import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { type Config, resolveJwtSecret } from '../config/index.js';
+import { type Config, resolveJwtSecret, resolveOpsToken } from '../config/index.js';
+import { type OpsPlugin, type OpsServer, opsTokenCheck, startOpsServer } from '../console/index.js';
 import {
   applyIndexProfile,
   type DatabaseServer,
@@ -11,14 +12,29 @@ import {
   openDatabaseServer,
   seedDemo,
 } from '../data/index.js';
+import { type ModerationServer, startModerationServer } from '../moderation/index.js';
+import { createClusterMetrics, createSupervisorMetrics, OpsEventBus } from '../telemetry/index.js';
 import { WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
 import { poolSizePerWorker } from './pool-size.js';
 import { RestartBudget } from './restart-budget.js';
+import { createSupervisorIncidents, type SupervisorIncidents } from './supervisor-incident.js';
+import { createSupervisorMonitor, type SupervisorMonitor } from './supervisor-monitor.js';
 import { stopWorkers, waitUntilListening } from './worker-lifecycle.js';
 
 export interface SupervisorHandle {
   /** Resolves when the stack has stopped: workers drained, database stopped. */
   stopped: Promise<void>;
+  /** The ops server's base URL (`/metrics`, and the routes of the ops plugins). */
+  opsUrl: string;
+  /** The moderation service the workers call, when moderation is on. */
+  moderationUrl?: string;
+}
+
+export interface SupervisorOptions {
+  /** Route sets mounted on the ops server (incidents, diagnosis, chaos, …). */
+  opsPlugins?: readonly OpsPlugin[];
+  /** Where alerts, diagnosis changes and other ops events go (a new bus if absent). */
+  bus?: OpsEventBus;
 }
 
 /** How long the workers may take to listen before start-up is declared failed. */
@@ -30,8 +46,21 @@ const WORKER_START_TIMEOUT_MS = 60_000;
  * workers drain first, the database stops last. A signal during start-up stops what has started
  * (a seed in progress is rolled back with the database's fast shutdown) and start-up fails.
  */
-export async function runSupervisor(config: Readonly<Config>, log: Logger): Promise<SupervisorHandle> {
+export async function runSupervisor(
+  config: Readonly<Config>,
+  log: Logger,
+  options: SupervisorOptions = {},
+): Promise<SupervisorHandle> {
   const started = Date.now();
+  let ops: OpsServer | undefined;
+  let monitor: SupervisorMonitor | undefined;
+  let incidents: SupervisorIncidents | undefined;
+  const bus = options.bus ?? new OpsEventBus();
+  let moderation: ModerationServer | undefined;
+  const closeServers = async () => {
+    await ops?.close();
+    await moderation?.close();
+  };
   let phase: 'starting' | 'running' | 'stopping' = 'starting';
   let database: DatabaseServer | undefined;
   let interrupted: string | undefined;
@@ -46,6 +75,7 @@ export async function runSupervisor(config: Readonly<Config>, log: Logger): Prom
       interrupted = signal;
       log.warn({ signal }, 'signal during start-up: stopping');
       killAllWorkers();
+      void closeServers();
       void database?.stop();
       return;
     }
@@ -58,7 +88,10 @@ export async function runSupervisor(config: Readonly<Config>, log: Logger): Prom
     phase = 'stopping';
     log.info({ signal }, 'shutting down: draining workers');
     void (async () => {
+      await monitor?.stop();
       await stopWorkers(config.http.shutdownGraceMs + 5_000);
+      await closeServers();
+      await incidents?.stop();
       await database?.stop();
       log.info('stopped');
       resolveStopped();
@@ -71,6 +104,10 @@ export async function runSupervisor(config: Readonly<Config>, log: Logger): Prom
     if (interrupted) throw new Error(`start-up interrupted by ${interrupted}`);
   };
   try {
+    // First, and independent of the database: incidents are recorded while it is down.
+    if (config.incident.enabled) {
+      incidents = createSupervisorIncidents({ config, bus, log: log.child({ component: 'incident' }) });
+    }
     database = await openDatabaseServer(config, (line) => log.debug({ postgres: line }, 'postgres'));
     checkInterrupted();
     log.info({ mode: database.mode, pid: database.pid }, 'database ready');
@@ -81,7 +118,40 @@ export async function runSupervisor(config: Readonly<Config>, log: Logger): Prom
     checkInterrupted();
     serverFacts = await prepareForProfile(database.url, config, log);
     checkInterrupted();
+    monitor = createSupervisorMonitor({
+      config,
+      databaseUrl: database.url,
+      bus,
+      log: log.child({ component: 'monitor' }),
+    });
+    // Before the workers: the ops port must answer while they start, and a taken port fails fast.
+    const registry = createClusterMetrics({
+      own: createSupervisorMetrics({
+        workers: () => Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead()).length,
+      }),
+    });
+    const opsToken = resolveOpsToken(config);
+    ops = await startOpsServer({
+      config,
+      log: log.child({ component: 'ops' }),
+      registry,
+      token: opsToken,
+      plugins: [...(options.opsPlugins ?? []), monitor.plugin, ...(incidents ? [incidents.plugin] : [])],
+    });
+    log.info({ url: ops.url }, 'ops server listening');
+    if (config.moderation.enabled && !config.moderation.url) {
+      // The stand-in for an external API: on loopback only, its faults behind the ops token.
+      moderation = await startModerationServer({
+        host: '127.0.0.1',
+        port: config.moderation.port,
+        authorize: opsTokenCheck(opsToken),
+      });
+      log.info({ url: moderation.url }, 'moderation service listening');
+    }
+    checkInterrupted();
   } catch (err) {
+    await closeServers();
+    await incidents?.stop();
     await database?.stop();
     throw interrupted ? new Error(`start-up interrupted by ${interrupted}`, { cause: err }) : err;
   }
@@ -98,6 +168,8 @@ export async function runSupervisor(config: Readonly<Config>, log: Logger): Prom
       reserve: config.guard.connectionReserve,
     }),
   };
+  const moderationUrl = config.moderation.enabled ? config.moderation.url || moderation?.url : undefined;
+  if (moderationUrl) boot.moderationUrl = moderationUrl;
   const env = { [WORKER_BOOT_ENV]: JSON.stringify(boot) };
   const restarts = new RestartBudget({ max: 5, windowMs: 10_000 });
 
@@ -121,16 +193,19 @@ export async function runSupervisor(config: Readonly<Config>, log: Logger): Prom
     checkInterrupted();
   } catch (err) {
     killAllWorkers();
+    await closeServers();
+    await incidents?.stop();
     await database.stop();
     throw err;
   }
   phase = 'running';
+  monitor.start(boot.poolMax);
   const url = `http://${config.http.host}:${config.http.port}/api`;
   log.info(
     { url, workers: config.workers, poolPerWorker: boot.poolMax, startMs: Date.now() - started },
     'bulwark is up',
   );
-  return { stopped };
+  return { stopped, opsUrl: ops.url, ...(moderationUrl ? { moderationUrl } : {}) };
 }
 
 /**

@@ -7,12 +7,23 @@ import {
   createQueryCache,
   createQueryStats,
   type Db,
+  type GuardEvent,
+  type GuardStats,
   instrumentDb,
   markQuerySent,
+  type PoolStats,
   type QueryCache,
   type QueryStats,
   type SlowQueryLogEntry,
+  type StatementTiming,
 } from '../data/index.js';
+
+/** Telemetry's hooks into the data layer: plain callbacks, so the data layer needs no metrics library. */
+export interface DataObservers {
+  onStatement?(timing: StatementTiming): void;
+  onConnectionUse?(ms: number): void;
+  onGuardEvent?(event: GuardEvent): void;
+}
 
 export interface WorkerData {
   db: Db;
@@ -23,6 +34,10 @@ export interface WorkerData {
   requestBudgetMs?: number;
   /** The event-loop delay past which the worker refuses requests, when the profile sheds load. */
   maxEventLoopDelayMs?: number;
+  /** The pool's connections now. */
+  pool(): PoolStats | undefined;
+  /** The guard's admission state; undefined in the pre-incident profile, which has no guard. */
+  admission(): GuardStats | undefined;
   close(): Promise<void>;
 }
 
@@ -36,6 +51,7 @@ export interface WorkerDataOptions {
   workerLagMs?: () => number;
   /** Every statement sent, with its values; tests count and EXPLAIN through it. */
   onQuery?: (text: string, values: readonly unknown[] | undefined) => void;
+  observe?: DataObservers;
 }
 
 /**
@@ -50,16 +66,11 @@ export function createWorkerData(config: Readonly<Config>, options: WorkerDataOp
     markQuerySent(text, values);
     options.onQuery?.(text, values);
   };
-  const base =
+  const observe = options.observe ?? {};
+  const onConnectionUse = observe.onConnectionUse ? { onConnectionUse: observe.onConnectionUse } : {};
+  const guard =
     config.profile === 'pre-incident'
-      ? createDb({
-          url: options.databaseUrl,
-          max: 10,
-          statementTimeoutMs: 0,
-          acquireTimeoutMs: 0,
-          applicationName: options.name,
-          onQuery,
-        })
+      ? undefined
       : createGuardedDb({
           url: options.databaseUrl,
           poolSize: options.poolMax,
@@ -79,7 +90,20 @@ export function createWorkerData(config: Readonly<Config>, options: WorkerDataOp
             (1000 * config.guard.heavyCpuShare * availableParallelism()) / Math.max(1, config.workers),
           ...(options.workerLagMs ? { workerLagMs: options.workerLagMs } : {}),
           onQuery,
+          ...onConnectionUse,
+          ...(observe.onGuardEvent ? { onEvent: observe.onGuardEvent } : {}),
         });
+  const base =
+    guard ??
+    createDb({
+      url: options.databaseUrl,
+      max: 10,
+      statementTimeoutMs: 0,
+      acquireTimeoutMs: 0,
+      applicationName: options.name,
+      onQuery,
+      ...onConnectionUse,
+    });
   const queryStats = createQueryStats();
   const explain = createExplainSampler({
     stats: queryStats,
@@ -87,7 +111,11 @@ export function createWorkerData(config: Readonly<Config>, options: WorkerDataOp
     applicationName: `${options.name}-explain`,
     ...(options.logSlowQuery ? { log: options.logSlowQuery } : {}),
   });
-  const db = instrumentDb(base, queryStats, { explain, splitPoolWait: true });
+  const db = instrumentDb(base, queryStats, {
+    explain,
+    splitPoolWait: true,
+    ...(observe.onStatement ? { onStatement: observe.onStatement } : {}),
+  });
   const cache =
     config.profile === 'hardened' && config.cache.enabled
       ? createQueryCache({
@@ -105,6 +133,8 @@ export function createWorkerData(config: Readonly<Config>, options: WorkerDataOp
           maxEventLoopDelayMs: config.http.maxEventLoopDelayMs,
         }
       : {}),
+    pool: () => base.poolStats?.(),
+    admission: () => guard?.stats(),
     async close() {
       await cache?.close();
       await explain.close();

@@ -1,8 +1,12 @@
 import cluster from 'node:cluster';
 import { pino } from 'pino';
 import { buildApp, eventLoopDelayOf } from '../http/index.js';
+import { serveWorkerMetrics } from '../telemetry/index.js';
 import { type SupervisorMessage, WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
 import { createWorkerData } from './worker-db.js';
+import { installWorkerMonitor } from './worker-monitor.js';
+import { installWorkerOutcomes } from './worker-outcomes.js';
+import { createWorkerTelemetry } from './worker-telemetry.js';
 
 /**
  * One HTTP worker: a Fastify server over its share of the connection budget. It stops only when
@@ -22,23 +26,31 @@ export async function runWorker(): Promise<void> {
 
   // The app measures the event loop; the data layer is built first and reads it once it exists.
   let workerLagMs = () => 0;
+  const telemetry = config.telemetry.enabled ? await createWorkerTelemetry(config) : undefined;
   const data = createWorkerData(config, {
     workerLagMs: () => workerLagMs(),
     databaseUrl: boot.databaseUrl,
     poolMax: boot.poolMax,
     name: `bulwark-worker-${cluster.worker?.id ?? 0}`,
     logSlowQuery: (entry) => log.warn(entry, 'slow query'),
+    ...(telemetry ? { observe: telemetry.data } : {}),
   });
+  telemetry?.attach(data);
   const app = await buildApp({
     config,
     db: data.db,
     jwtSecret: boot.jwtSecret,
     logger: log,
-    ...(data.cache ? { cache: data.cache } : {}),
+    telemetry: telemetry?.http ?? { logRequests: false },
+    ...(boot.moderationUrl ? { moderationUrl: boot.moderationUrl } : {}),
+    ...(data.cache ? { cache: telemetry ? telemetry.timedCache(data.cache) : data.cache } : {}),
     ...(data.requestBudgetMs !== undefined ? { requestBudgetMs: data.requestBudgetMs } : {}),
     ...(data.maxEventLoopDelayMs ? { maxEventLoopDelayMs: data.maxEventLoopDelayMs } : {}),
   });
   if (data.maxEventLoopDelayMs) workerLagMs = () => eventLoopDelayOf(app);
+  installWorkerMonitor(app, config, data, telemetry);
+  const stopOutcomes = installWorkerOutcomes(app);
+  if (telemetry) serveWorkerMetrics(telemetry.metrics.registry);
   const address = await app.listen({ host: config.http.host, port: config.http.port });
 
   let stopping = false;
@@ -51,7 +63,9 @@ export async function runWorker(): Promise<void> {
     }, config.http.shutdownGraceMs);
     timer.unref();
     await app.close();
+    stopOutcomes();
     await data.close();
+    await telemetry?.close();
     process.exit(0);
   };
   // A terminal's Ctrl-C reaches every process of the group; the supervisor orders the shutdown.

@@ -1,8 +1,9 @@
 import type { Queryable } from '../data/index.js';
+import type { ModerationStatus } from './moderation-client.js';
 import { slugOf } from './slug.js';
 
-const INSERT = `INSERT INTO articles (slug, title, description, body, author_id)
-  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (slug) DO NOTHING RETURNING id, slug, created_at`;
+const INSERT = `INSERT INTO articles (slug, title, description, body, author_id, moderation_status)
+  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (slug) DO NOTHING RETURNING id, slug, created_at`;
 
 // Upserts the tags in name order (so concurrent writers lock tag rows in the same order and cannot
 // deadlock) and links them with their position. DO UPDATE, not DO NOTHING: it returns the id of a tag
@@ -20,6 +21,7 @@ export interface NewArticle {
   body: string;
   tags: string[];
   authorId: string;
+  moderationStatus: ModerationStatus;
 }
 
 /** Inserts an article and its tags (inside the caller's transaction); returns its slug. */
@@ -32,6 +34,7 @@ export async function insertArticle(tx: Queryable, a: NewArticle): Promise<strin
       a.description,
       a.body,
       a.authorId,
+      a.moderationStatus,
     ]);
     const row = rows[0];
     if (row) {

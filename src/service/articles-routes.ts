@@ -32,6 +32,10 @@ export function registerArticleRoutes(app: FastifyInstance, ctx: RouteContext): 
         body: nonBlank('body', a.body),
         tags: normalizeTags(a.tagList ?? []),
         authorId: viewer.id,
+        // Before the transaction: a slow moderation service must never hold a database connection.
+        moderationStatus: ctx.moderation
+          ? await ctx.moderation.check(`${a.title}\n${a.description}\n${a.body}`)
+          : ('unchecked' as const),
       };
       const article = await mapPgErrors(
         db.transaction(async (tx) => articleBySlug(tx, await insertArticle(tx, input), viewer.id)),

@@ -28,7 +28,9 @@ export function registerCommentRoutes(app: FastifyInstance, ctx: RouteContext): 
       const viewer = viewerOfAuthed(request);
       const body = request.body.comment.body;
       if (body.trim() === '') throw invalid('body', "can't be blank");
-      const comment = await mapPgErrors(insertComment(db, request.params.slug, viewer.id, body));
+      // Before the insert: a slow moderation service must never hold a database connection.
+      const status = ctx.moderation ? await ctx.moderation.check(body) : 'unchecked';
+      const comment = await mapPgErrors(insertComment(db, request.params.slug, viewer.id, body, status));
       if (!comment) throw notFound('article');
       return reply.status(201).send({ comment: commentJson(comment) });
     },

@@ -1,8 +1,10 @@
 import type { Queryable } from '../data/index.js';
+import type { ModerationStatus } from './moderation-client.js';
 import type { CommentRow, SharedCommentRow } from './presenters.js';
 
 const INSERT = `WITH c AS (
-    INSERT INTO comments (article_id, author_id, body) SELECT id, $2, $3 FROM articles WHERE slug = $1
+    INSERT INTO comments (article_id, author_id, body, moderation_status)
+    SELECT id, $2, $3, $4 FROM articles WHERE slug = $1
     RETURNING id, author_id, body, created_at, updated_at)
   SELECT c.id, c.body, c.created_at, c.updated_at, u.username AS author_username, u.bio AS author_bio,
     u.image AS author_image, false AS following
@@ -32,8 +34,9 @@ export async function insertComment(
   slug: string,
   authorId: string,
   body: string,
+  moderationStatus: ModerationStatus = 'unchecked',
 ): Promise<CommentRow | null> {
-  const { rows } = await q.query<CommentRow>(INSERT, [slug, authorId, body]);
+  const { rows } = await q.query<CommentRow>(INSERT, [slug, authorId, body, moderationStatus]);
   return rows[0] ?? null;
 }
 

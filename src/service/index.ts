@@ -16,6 +16,15 @@ import { createTokenService } from './token.js';
 import { registerUserRoutes } from './users-routes.js';
 
 export type { ServiceDeps } from './deps.js';
+export {
+  createModerationClient,
+  MODERATION_DEPENDENCY,
+  MODERATION_STATUSES,
+  type ModerationCheck,
+  type ModerationClientOptions,
+  type ModerationOutcome,
+  type ModerationStatus,
+} from './moderation-client.js';
 export { createTokenService, type TokenService } from './token.js';
 
 /** Registers every Conduit route on `app` (mounted under `/api`). */

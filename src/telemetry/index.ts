@@ -1,3 +1,11 @@
+export { BoundedLabels, OTHER_LABEL } from './bounded-labels.js';
+export {
+  type ClusterMetrics,
+  type ClusterMetricsOptions,
+  createClusterMetrics,
+  type MetricsJson,
+  serveWorkerMetrics,
+} from './cluster-metrics.js';
 export {
   type DiagnosisVerdict,
   OPS_EVENT_SOURCES,
@@ -8,3 +16,33 @@ export {
   type Suspect,
   type SuspectComponent,
 } from './ops-events.js';
+export {
+  breakdownOf,
+  currentRequestTiming,
+  newRequestTiming,
+  type RequestBreakdown,
+  type RequestTiming,
+  runWithRequestTiming,
+} from './request-timing.js';
+export {
+  createSupervisorMetrics,
+  SUPERVISOR_PREFIX,
+  type SupervisorMetricSources,
+} from './supervisor-metrics.js';
+export {
+  loadTracing,
+  type RequestSpan,
+  type SpanAttributes,
+  type Tracing,
+  tracingConfigured,
+} from './tracing.js';
+export {
+  createWorkerMetrics,
+  DB_BUCKETS,
+  HTTP_BUCKETS,
+  type OutboundOutcome,
+  type StatementSample,
+  type WorkerMetricSources,
+  type WorkerMetrics,
+  type WorkerMetricsOptions,
+} from './worker-metrics.js';

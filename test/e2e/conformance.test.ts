@@ -12,9 +12,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { pino } from 'pino';
+import { type ModerationServer, startModerationServer } from '../../src/moderation/index.js';
 import { startTestApp, startTestDatabase, type TestApp, type TestDatabase } from '../support/stack.js';
 
 const run = promisify(execFile);
@@ -86,7 +89,28 @@ function makeWritable(path: string): void {
 
 let database: TestDatabase;
 let api: TestApp;
+let moderation: ModerationServer;
 let workDir: string;
+/** Every log line the API wrote during the run (pino JSON, info level, as a worker logs). */
+const logLines: string[] = [];
+// The secret startTestApp signs with.
+const JWT_SECRET = 'test-secret-not-for-production';
+
+/** Every non-empty password the suite sends, read from its request files. */
+function suitePasswords(dir: string): string[] {
+  const found = new Set<string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.bru'))
+        for (const m of readFileSync(path, 'utf8').matchAll(/"password"\s*:\s*"([^"]+)"/g))
+          found.add(m[1] as string);
+    }
+  };
+  walk(dir);
+  return [...found];
+}
 
 before(async () => {
   assert.ok(existsSync(SUITE), `the RealWorld bruno suite is missing: expected it at ${SUITE}`);
@@ -96,7 +120,24 @@ before(async () => {
   // checks then cover cache invalidation, and every request goes through the guard.
   // The budget is raised from 1 s: the suite checks the API's semantics, and on a loaded machine a
   // registration's scrypt hash can eat a 1 s deadline; deadlines have tests of their own.
-  api = await startTestApp(database.url, { 'guard.requestBudgetMs': '10000' }, { production: true });
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(
+        ...chunk
+          .toString()
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
+      done();
+    },
+  });
+  // Articles and comments are checked by a real moderation service, as in production.
+  moderation = await startModerationServer({ host: '127.0.0.1', port: 0, authorize: async () => undefined });
+  api = await startTestApp(
+    database.url,
+    { 'guard.requestBudgetMs': '10000' },
+    { production: true, logger: pino({ level: 'info' }, sink), moderationUrl: moderation.url },
+  );
   workDir = mkdtempSync(join(tmpdir(), 'bulwark-bruno-'));
   // bru writes beside the collection, so it runs from a copy.
   cpSync(SUITE, join(workDir, 'bruno'), { recursive: true });
@@ -105,6 +146,7 @@ before(async () => {
 
 after(async () => {
   await api?.close();
+  await moderation?.close();
   await database?.stop();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
@@ -164,4 +206,20 @@ test('the official RealWorld suite passes every one of its 154 requests', { time
   );
   assert.equal(total, EXPECTED, `the suite ran ${total} requests, expected ${EXPECTED}`);
   assert.equal(passed, EXPECTED, `${EXPECTED - passed} requests failed:\n${failing.join('\n')}`);
+});
+
+test('no log line of the whole run holds a password, a token or the JWT secret', () => {
+  const passwords = suitePasswords(SUITE);
+  assert.ok(passwords.includes('password123'), `the suite's passwords were found: ${passwords.join(', ')}`);
+  const requestLines = logLines.filter((l) => JSON.parse(l).msg === 'request');
+  assert.ok(requestLines.length >= EXPECTED, `one line per request: ${requestLines.length} lines`);
+  const leaks: string[] = [];
+  for (const line of logLines) {
+    for (const p of passwords) if (line.includes(p)) leaks.push(`password ${p}: ${line}`);
+    if (line.includes(JWT_SECRET)) leaks.push(`JWT secret: ${line}`);
+    // Every token Bulwark issues is a JWT: three base64url parts, the first a JSON header.
+    if (/eyJ[\w-]+\.[\w-]+\.[\w-]+/.test(line)) leaks.push(`token: ${line}`);
+    if (/authorization/i.test(line)) leaks.push(`authorization header: ${line}`);
+  }
+  assert.deepEqual(leaks, []);
 });

@@ -9,6 +9,8 @@ export type LogLine = Record<string, unknown> & { msg?: string };
 export interface SpawnedStack {
   child: ChildProcess;
   baseUrl: string;
+  /** The ops server's base URL (`/metrics`, ops plugins). */
+  opsUrl: string;
   dataDir: string;
   /** The embedded database's URL (superuser), for tests that reach behind the API. */
   databaseUrl: string;
@@ -43,6 +45,7 @@ export async function spawnStack(
   const dataDir = tempDir('bulwark-stack-');
   const port = await freePort();
   const dbPort = await freePort();
+  const opsPort = await freePort();
   const args = [
     'bin/bulwark.js',
     'start',
@@ -52,6 +55,8 @@ export async function spawnStack(
     String(port),
     '--database.embeddedPort',
     String(dbPort),
+    '--ops.port',
+    String(opsPort),
     '--workers',
     '2',
     ...SMALL_SEED,
@@ -124,6 +129,7 @@ export async function spawnStack(
   return {
     child,
     baseUrl: `http://127.0.0.1:${port}`,
+    opsUrl: `http://127.0.0.1:${given('--ops.port') ?? opsPort}`,
     dataDir,
     get databaseUrl() {
       const password = readFileSync(join(finalDataDir, 'pg.password'), 'utf8').trim();

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { type Config, loadConfig } from '../../src/config/index.js';
 import {
@@ -14,7 +14,7 @@ import {
   startEmbeddedPostgres,
 } from '../../src/data/index.js';
 import { buildApp } from '../../src/http/index.js';
-import { createWorkerData } from '../../src/scale/index.js';
+import { createWorkerData, createWorkerTelemetry, type WorkerTelemetry } from '../../src/scale/index.js';
 
 /** A port that was free a moment ago on loopback. */
 export async function freePort(): Promise<number> {
@@ -83,6 +83,8 @@ export interface TestApp {
   queries: { text: string; values: readonly unknown[] | undefined }[];
   /** The query cache the service reads through; undefined when the app runs without one. */
   cache: QueryCache | undefined;
+  /** The worker's telemetry (metrics, tracing), with `production` only. */
+  telemetry?: WorkerTelemetry;
   close(): Promise<void>;
 }
 
@@ -94,6 +96,10 @@ export interface TestAppOptions {
   production?: boolean;
   /** `true`: a fresh in-process cache, closed with the app; a cache: that one (its owner closes it). */
   cache?: boolean | QueryCache;
+  /** With `production`: the request log lines go here (pino), as a worker's do. */
+  logger?: FastifyBaseLogger;
+  /** With `production`: the moderation service new articles and comments are checked with. */
+  moderationUrl?: string;
 }
 
 /**
@@ -109,17 +115,24 @@ export async function startTestApp(
   const queries: TestApp['queries'] = [];
   const record = (text: string, values: readonly unknown[] | undefined) => queries.push({ text, values });
   if (options.production) {
+    // Exactly as a worker wires it: metrics, request timing, tracing when OTLP is configured.
+    const telemetry = await createWorkerTelemetry(config);
     const data = createWorkerData(config, {
       databaseUrl: url,
       poolMax: 5,
       name: 'bulwark-test',
       onQuery: record,
+      observe: telemetry.data,
     });
+    telemetry.attach(data);
     const app = await buildApp({
       config,
       db: data.db,
       jwtSecret: 'test-secret-not-for-production',
-      ...(data.cache ? { cache: data.cache } : {}),
+      telemetry: telemetry.http,
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.moderationUrl ? { moderationUrl: options.moderationUrl } : {}),
+      ...(data.cache ? { cache: telemetry.timedCache(data.cache) } : {}),
       ...(data.requestBudgetMs !== undefined ? { requestBudgetMs: data.requestBudgetMs } : {}),
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -130,9 +143,11 @@ export async function startTestApp(
       baseUrl: `http://127.0.0.1:${port}`,
       queries,
       cache: data.cache,
+      telemetry,
       async close() {
         await app.close();
         await data.close();
+        await telemetry.close();
       },
     };
   }

@@ -2,7 +2,7 @@ import { OPTIONS } from '../../config/index.js';
 import { EXIT } from '../exit.js';
 import { configFromArgv } from '../load-config.js';
 
-const SECRET_PATHS = new Set(['auth.jwtSecret', 'database.url', 'cache.redisUrl']);
+const SECRET_PATHS = new Set(['auth.jwtSecret', 'ops.token', 'database.url', 'cache.redisUrl']);
 const URL_PATHS = new Set(['database.url', 'cache.redisUrl']);
 
 /** The effective value with secrets masked: a URL keeps its host, never its password. */
@@ -37,10 +37,12 @@ export async function configCommand(argv: string[]): Promise<number> {
       database: { url: string };
       cache: { redisUrl: string };
       auth: { jwtSecret: string };
+      ops: { token: string };
     };
     masked.database.url = String(shown('database.url', masked.database.url));
     masked.cache.redisUrl = String(shown('cache.redisUrl', masked.cache.redisUrl));
     masked.auth.jwtSecret = String(shown('auth.jwtSecret', masked.auth.jwtSecret));
+    masked.ops.token = String(shown('ops.token', masked.ops.token));
     process.stdout.write(`${JSON.stringify(masked, null, 2)}\n`);
     return EXIT.ok;
   }

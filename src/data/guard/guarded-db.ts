@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { BulwarkError } from '../../errors/index.js';
 import { type Db, type Queryable, translateDbError } from '../db.js';
-import { createPgPool } from '../pg-pool.js';
+import { createPgPool, poolStatsOf } from '../pg-pool.js';
 import { type AdaptiveLimitOptions, createAdaptiveLimit } from './adaptive-limit.js';
 import { type AdmissionQueueOptions, createAdmissionQueue, type RejectionReason } from './admission-queue.js';
 import { type CancelBackend, createBackendCanceller } from './backend-canceller.js';
@@ -78,6 +78,8 @@ export interface GuardedDbOptions {
   heavyTimeBudgetMsPerSecond?: number;
   /** How long after its last admission the critical class still counts as active (1 s). */
   criticalActiveMs?: number;
+  /** Told how long each checkout held its connection, for telemetry. */
+  onConnectionUse?: (ms: number) => void;
 }
 
 /** The error when `err` means the connection itself is gone (not just the statement failed). */
@@ -136,6 +138,7 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
     max: options.poolSize,
     connectionTimeoutMs: options.connectTimeoutMs ?? 5_000,
     applicationName: options.applicationName,
+    onConnectionUse: options.onConnectionUse,
   });
   const canceller = options.cancelBackend ? undefined : createBackendCanceller(options.url);
   const cancelBackend = options.cancelBackend ?? (canceller as NonNullable<typeof canceller>).cancel;
@@ -345,6 +348,7 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
       if (budgetTimer !== undefined) clock.clearTimer(budgetTimer);
       await Promise.all([pool.end(), canceller?.close()]);
     },
+    poolStats: () => poolStatsOf(pool, options.poolSize),
     stats() {
       const classes = recorder.classes();
       for (const c of QUERY_CLASSES) {

@@ -30,6 +30,7 @@ export {
   type InstrumentOptions,
   instrumentDb,
   markQuerySent,
+  type StatementTiming,
 } from './instrument-db.js';
 export { type PlanShape, type PlanSummary, type SeqScan, summarisePlan } from './plan-summary.js';
 export {

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 import type { Db, Queryable } from '../db.js';
 import type { ExplainSampler } from './explain-sampler.js';
+import type { Fingerprint } from './fingerprint.js';
 import type { QueryStats } from './query-stats.js';
 
 /** Monotonic milliseconds for durations; the guard's `Clock` fits. */
@@ -21,6 +22,23 @@ export interface InstrumentOptions {
    * a connection inside: there only a transaction's wait is seen (its first statement carries it).
    */
   splitPoolWait?: boolean;
+  /** Every statement as measured, for metrics, the request's time breakdown and trace spans. */
+  onStatement?: (timing: StatementTiming) => void;
+}
+
+/** One statement's timing; times are the clock's monotonic milliseconds. */
+export interface StatementTiming {
+  fingerprint: Fingerprint;
+  /** When the call began (waiting for a connection, if it had to). */
+  startedAt: number;
+  /** When the statement went to the server; absent when it never did (rejected while waiting). */
+  sentAt?: number;
+  endedAt: number;
+  durationMs?: number;
+  poolWaitMs?: number;
+  errorCode?: string;
+  /** True when this call checked a connection out (a lone query, or a transaction's first statement). */
+  acquired: boolean;
 }
 
 /** One call in flight: when it started and when the wrapped Db sent its statement. */
@@ -69,29 +87,51 @@ export function instrumentDb<D extends Db>(db: D, stats: QueryStats, options: In
     text: string,
     values: unknown[] | undefined,
     waitedBeforeMs: number,
+    acquired: boolean,
   ): Promise<pg.QueryResult<R>> => {
     const call: CallTiming = { clock, sentAt: undefined };
-    const start = clock.monotonic();
+    const start = clock.monotonic() - waitedBeforeMs;
+    const report = (
+      fingerprint: Fingerprint,
+      t: { durationMs?: number; poolWaitMs?: number },
+      code?: string,
+    ) => {
+      if (!options.onStatement) return;
+      const endedAt = clock.monotonic();
+      options.onStatement({
+        fingerprint,
+        startedAt: start,
+        ...(t.durationMs !== undefined ? { sentAt: endedAt - t.durationMs } : {}),
+        endedAt,
+        ...t,
+        ...(code !== undefined ? { errorCode: code } : {}),
+        acquired,
+      });
+    };
     const times = (): { durationMs?: number; poolWaitMs?: number } => {
       const end = clock.monotonic();
-      const sentAt = split ? call.sentAt : start;
+      const callStart = start + waitedBeforeMs;
+      const sentAt = split ? call.sentAt : callStart;
       // Never sent: it spent all its time waiting (and was rejected, or the connection failed).
-      if (sentAt === undefined) return { poolWaitMs: waitedBeforeMs + (end - start) };
+      if (sentAt === undefined) return { poolWaitMs: end - start };
       return {
         durationMs: end - sentAt,
-        ...(split || waitedBeforeMs > 0 ? { poolWaitMs: waitedBeforeMs + (sentAt - start) } : {}),
+        ...(split || waitedBeforeMs > 0 ? { poolWaitMs: sentAt - start } : {}),
       };
     };
     try {
       const result = await calls.run(call, () => target.query<R>(text, values));
       const t = times();
       const fingerprint = stats.record({ text, ...t, rows: result.rowCount ?? result.rows?.length ?? 0 });
+      report(fingerprint, t);
       if (t.durationMs !== undefined)
         options.explain?.offer({ fingerprint, text, values, durationMs: t.durationMs });
       return result;
     } catch (err) {
       const t = times();
-      const fingerprint = stats.record({ text, ...t, errorCode: errorCodeOf(err) });
+      const code = errorCodeOf(err);
+      const fingerprint = stats.record({ text, ...t, errorCode: code });
+      report(fingerprint, t, code);
       // A statement killed by its timeout is the slowest kind, and the one most worth a plan.
       if (t.durationMs !== undefined)
         options.explain?.offer({ fingerprint, text, values, durationMs: t.durationMs });
@@ -100,17 +140,20 @@ export function instrumentDb<D extends Db>(db: D, stats: QueryStats, options: In
   };
 
   const wrapped = Object.create(db) as D;
-  wrapped.query = (text, values) => timed(db, text, values, 0);
+  wrapped.query = (text, values) => timed(db, text, values, 0, true);
   wrapped.transaction = (fn) => {
     const start = clock.monotonic();
     return db.transaction((tx) => {
       // Connect and BEGIN: the wait for the connection, charged to the first statement.
       let pendingWaitMs = clock.monotonic() - start;
+      let first = true;
       return fn({
         query: (text, values) => {
           const waited = pendingWaitMs;
           pendingWaitMs = 0;
-          return timed(tx, text, values, waited);
+          const acquired = first;
+          first = false;
+          return timed(tx, text, values, waited, acquired);
         },
       });
     });

@@ -1,0 +1,182 @@
+// The cost of telemetry: the same stack with telemetry off (`--telemetry.enabled false`) and all of it
+// on (metrics with /metrics scraped every 5 s, one JSON log line per request at level info, OTLP
+// traces of every request to a local receiver), in the same run, interleaved, medians of several
+// runs. Workload: the S2 reader's journey. Two measurements per start: saturation (closed model, C
+// loops) for throughput, and a fixed moderate rate (open model) for latency and the stack's CPU.
+//   npm run bench:telemetry -- [--runs 3] [--duration 15000] [--connections 16] [--rate-share 0.5]
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
+import type { DriverJob } from './driver-protocol.js';
+import { describeMachine, machineLine } from './machine.js';
+import { JOB_DEFAULTS, type Measurement, runDriver } from './run-driver.js';
+import { freePort, startStack } from './stack.js';
+
+const ALL_VARIANTS = ['off', 'on', 'no-traces', 'no-logs'] as const;
+type Variant = (typeof ALL_VARIANTS)[number];
+/** `--variants off,on,no-traces`: which configurations to compare (default off and on). */
+const VARIANTS: readonly Variant[] = (() => {
+  const i = process.argv.indexOf('--variants');
+  const list = (i >= 0 ? String(process.argv[i + 1]) : 'off,on').split(',') as Variant[];
+  for (const v of list) if (!ALL_VARIANTS.includes(v)) throw new Error(`unknown variant ${v}`);
+  return list;
+})();
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
+  return v;
+}
+
+const runs = option('runs', 3);
+const durationMs = option('duration', 15_000);
+const connections = option('connections', 16);
+const rateShare = option('rate-share', 0.5);
+const progress = (text: string) => process.stderr.write(`${text}\n`);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const cores = (m: Measurement) => Object.values(m.stackCores).reduce((a, b) => a + b, 0);
+
+/** Stands in for an OpenTelemetry collector: counts what arrives, and parses nothing. */
+async function startSink() {
+  let bytes = 0;
+  let exports = 0;
+  const server = createServer((req, res) => {
+    req.on('data', (c: Buffer) => {
+      bytes += c.length;
+    });
+    req.on('end', () => {
+      exports++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, stats: () => ({ bytes, exports }), close: () => new Promise((r) => server.close(r)) };
+}
+
+interface Sample {
+  variant: Variant;
+  closed: Measurement;
+  open: Measurement;
+  scrapes: number;
+}
+
+async function measure(
+  variant: Variant,
+  sinkUrl: string,
+  rate: number | undefined,
+): Promise<Sample & { rate: number }> {
+  const opsPort = await freePort();
+  const stack = await startStack({
+    dataDir: '.bulwark/bench',
+    readyTimeoutMs: 300_000,
+    stdout: 'ignore',
+    args: [
+      '--ops.port',
+      String(opsPort),
+      '--log.level',
+      variant === 'no-logs' ? 'warn' : 'info',
+      ...(variant === 'off' ? ['--telemetry.enabled', 'false'] : []),
+    ],
+    env: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: variant === 'on' || variant === 'no-logs' ? sinkUrl : '',
+    },
+  });
+  let scrapes = 0;
+  const scraper =
+    variant !== 'off'
+      ? setInterval(() => {
+          fetch(`http://127.0.0.1:${opsPort}/metrics`)
+            .then((r) => r.text())
+            .then(() => {
+              scrapes++;
+            })
+            .catch(() => {});
+        }, 5_000)
+      : undefined;
+  try {
+    const base: DriverJob = {
+      ...JOB_DEFAULTS,
+      baseUrl: stack.origin,
+      workload: 's2',
+      mode: 'closed',
+      connections,
+      warmupMs: 3_000,
+      durationMs,
+    };
+    const closed = await runDriver(base, { stackPid: stack.pid });
+    const fixed = rate ?? Math.max(10, Math.round(closed.throughput * rateShare));
+    const open = await runDriver(
+      { ...base, mode: 'open', rate: fixed, connections: 64, warmupMs: 1_000 },
+      { stackPid: stack.pid },
+    );
+    return { variant, closed, open, scrapes, rate: fixed };
+  } finally {
+    if (scraper) clearInterval(scraper);
+    await stack.stop();
+  }
+}
+
+async function main() {
+  const machine = await describeMachine();
+  progress(machineLine(machine));
+  const sink = await startSink();
+  const samples: Sample[] = [];
+  let rate: number | undefined;
+  try {
+    for (let run = 0; run < runs; run++) {
+      // Alternate the order so that drift on the machine falls on both sides alike.
+      const order = run % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
+      for (const variant of order) {
+        const s = await measure(variant, sink.url, rate);
+        rate ??= s.rate; // the first saturation sets the moderate rate for every open-model window
+        samples.push(s);
+        progress(
+          `run ${run + 1}/${runs} ${variant.padEnd(3)}: saturation ${s.closed.throughput.toFixed(0)} req/s (errors ${s.closed.errors.total}), ` +
+            `at ${rate} req/s: p50 ${(s.open.latencyUs.p50 / 1000).toFixed(1)} ms, p99 ${(s.open.latencyUs.p99 / 1000).toFixed(1)} ms, ` +
+            `stack ${cores(s.open).toFixed(2)} cores; load ${loadavg()[0]?.toFixed(2)}`,
+        );
+      }
+    }
+  } finally {
+    await sink.close();
+  }
+  const of = (v: Variant, f: (s: Sample) => number) => median(samples.filter((s) => s.variant === v).map(f));
+  const others = VARIANTS.filter((v) => v !== 'off');
+  const row = (label: string, f: (s: Sample) => number, digits: number) => {
+    const off = of('off', f);
+    const cells = others.map((v) => `${of(v, f).toFixed(digits)} (${(of(v, f) / off).toFixed(3)})`);
+    return `| ${label} | ${off.toFixed(digits)} | ${cells.join(' | ')} |`;
+  };
+  const lines = [
+    `telemetry overhead, S2 journey, ${runs} runs each, medians; ${machineLine(machine)}; load after ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+    '',
+    `| measure | off | ${others.map((v) => `${v} (÷ off)`).join(' | ')} |`,
+    `|---|---|${others.map(() => '---').join('|')}|`,
+    row(`saturation throughput, C=${connections} (req/s)`, (s) => s.closed.throughput, 1),
+    row(`at ${rate} req/s: p50 (ms)`, (s) => s.open.latencyUs.p50 / 1000, 2),
+    row(`at ${rate} req/s: p99 (ms)`, (s) => s.open.latencyUs.p99 / 1000, 2),
+    row(`at ${rate} req/s: stack CPU (cores)`, (s) => cores(s.open), 3),
+    '',
+    `throughput cost: ${others
+      .map(
+        (v) =>
+          `${v} ${((1 - of(v, (s) => s.closed.throughput) / of('off', (s) => s.closed.throughput)) * 100).toFixed(1)}%`,
+      )
+      .join(', ')} ` +
+      `(spans exported: ${sink.stats().exports} batches, ${(sink.stats().bytes / 1e6).toFixed(1)} MB; /metrics scrapes: ${samples.reduce((n, s) => n + s.scrapes, 0)})`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,6 @@
+export {
+  type ModerationFaults,
+  type ModerationServer,
+  type ModerationServerOptions,
+  startModerationServer,
+} from './moderation-server.js';

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type OpsEvent, OpsEventBus } from '../telemetry/index.js';
+import { createAlertNotifier } from './alert-notifier.js';
+import { MonitorLoop } from './monitor-loop.js';
+import type { DbReading } from './window-builder.js';
+import type { WorkerProbe } from './worker-probe.js';
+
+/** A worker whose counters advance as the test says: 100 requests and 300 statements a second. */
+function fakeWorker() {
+  const p: WorkerProbe = {
+    pid: 4242,
+    at: 0,
+    requests: 0,
+    errors: 0,
+    slow: 0,
+    requestMs: 0,
+    poolWaitMs: 0,
+    queryMs: 0,
+    queryCalls: 0,
+    cacheMs: 0,
+    cacheHits: 0,
+    cacheMisses: 0,
+    rejections: 0,
+    cpuMs: 0,
+    eluIdleMs: 0,
+    eluActiveMs: 0,
+    loopDelayP99Ms: 12,
+    poolWaitP95Ms: 1,
+    pool: { size: 4, busy: 1, waiting: 0 },
+    queries: [
+      {
+        id: 'q1',
+        text: 'select 1 from articles where id = $1',
+        firstSeen: 0,
+        calls: 0,
+        totalMs: 0,
+        poolWaitMs: 0,
+        plan: null,
+      },
+    ],
+    dependencies: [{ name: 'moderation', calls: 0, totalMs: 0, errors: 0 }],
+  };
+  return {
+    advance(now: number, depMs: number) {
+      const q = p.queries[0];
+      const d = p.dependencies[0];
+      if (!q || !d) throw new Error('unreachable');
+      p.at = now;
+      p.requests += 100;
+      p.requestMs += 100 * 3 + 10 * depMs;
+      p.queryMs += 300 * 0.5;
+      p.queryCalls += 300;
+      q.calls += 300;
+      q.totalMs += 300 * 0.5;
+      d.calls += 10;
+      d.totalMs += 10 * depMs;
+      p.cpuMs += 300;
+      p.eluActiveMs += 300;
+      p.eluIdleMs += 700;
+      return structuredClone(p);
+    },
+  };
+}
+
+test('the loop names a dependency that slows, emits the change once, and never learns the slow state as normal', async () => {
+  let now = 0;
+  const w = fakeWorker();
+  let depMs = 3;
+  const bus = new OpsEventBus();
+  const events: OpsEvent[] = [];
+  bus.subscribe((e) => events.push(e));
+  const db: DbReading = {
+    roundTripMs: 0.3,
+    active: 0.1,
+    locks: { waiting: 0, maxWaitMs: 0, blockedFingerprints: [] },
+  };
+  const loop = new MonitorLoop({
+    settings: {
+      availabilityTarget: 0.999,
+      latencyTarget: 0.99,
+      latencyThresholdMs: 300,
+      timeScale: 1,
+      minRequests: 100,
+      poolWaitP95Ms: 100,
+      rejectionsPerSecond: 1,
+    },
+    clock: { now: () => now },
+    collect: async () => [w.advance(now, depMs)],
+    db: { read: async () => db },
+    bus,
+    notifier: createAlertNotifier({ bus, log: () => {} }),
+    log: () => {},
+  });
+  for (now = 1000; now <= 40_000; now += 1000) await loop.tick();
+  assert.equal(loop.state()?.verdict.suspects.length, 0);
+  assert.equal(Math.round(loop.state()?.baseline?.dependencies[0]?.meanMs ?? 0), 3);
+  // the onset: moderation answers in 200 ms from now on, and stays slow for a minute
+  depMs = 200;
+  let namedAt: number | null = null;
+  for (now = 41_000; now <= 100_000; now += 1000) {
+    const s = await loop.tick();
+    if (namedAt === null && s.verdict.suspects[0]?.component === 'dependency') namedAt = now;
+    assert.ok(
+      namedAt === null || s.verdict.suspects[0]?.component === 'dependency',
+      `lost it at ${now}: ${s.line}`,
+    );
+  }
+  assert.ok(namedAt !== null && namedAt - 40_000 <= 5000, `named at ${namedAt}`);
+  assert.ok(
+    (loop.state()?.baseline?.dependencies[0]?.meanMs ?? 0) < 10,
+    JSON.stringify(loop.state()?.baseline?.dependencies),
+  );
+  const changes = events.filter((e) => e.kind === 'diagnosis.changed');
+  assert.deepEqual(
+    changes.map((e) => [e.source, (e.data as { current: string }).current]),
+    [['diagnosis', 'dependency:moderation']],
+  );
+  await loop.stop();
+});

@@ -1,0 +1,60 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** Where one request's time went, accumulated while it runs (milliseconds). */
+export interface RequestTiming {
+  /** Waiting for a database connection (admission queue, pool, connect). */
+  poolWaitMs: number;
+  /** Statements executing on the server. */
+  dbMs: number;
+  /** Inside the cache itself (lookup, decode, store), its loaders excluded. */
+  cacheMs: number;
+  /** Outbound calls (the moderation service). */
+  outboundMs: number;
+  queries: number;
+}
+
+/** A request's time split for its log line; `ownMs` is what is left: the worker's own CPU and waits. */
+export interface RequestBreakdown {
+  totalMs: number;
+  poolWaitMs: number;
+  dbMs: number;
+  cacheMs: number;
+  outboundMs: number;
+  ownMs: number;
+  queries: number;
+}
+
+const storage = new AsyncLocalStorage<RequestTiming>();
+
+export function newRequestTiming(): RequestTiming {
+  return { poolWaitMs: 0, dbMs: 0, cacheMs: 0, outboundMs: 0, queries: 0 };
+}
+
+/** Runs `fn` with `timing` as the request whose time every statement, cache read and call adds to. */
+export function runWithRequestTiming<T>(timing: RequestTiming, fn: () => T): T {
+  return storage.run(timing, fn);
+}
+
+/** The timing of the request being served, or undefined outside any request. */
+export function currentRequestTiming(): RequestTiming | undefined {
+  return storage.getStore();
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/**
+ * The breakdown of a finished request. Parts can overlap (statements run in parallel with
+ * `Promise.all`), so "own" is floored at zero rather than going negative.
+ */
+export function breakdownOf(timing: RequestTiming, totalMs: number): RequestBreakdown {
+  const spent = timing.poolWaitMs + timing.dbMs + timing.cacheMs + timing.outboundMs;
+  return {
+    totalMs: round(totalMs),
+    poolWaitMs: round(timing.poolWaitMs),
+    dbMs: round(timing.dbMs),
+    cacheMs: round(timing.cacheMs),
+    outboundMs: round(timing.outboundMs),
+    ownMs: round(Math.max(0, totalMs - spent)),
+    queries: timing.queries,
+  };
+}

@@ -1,0 +1,3 @@
+import { register } from 'node:module';
+
+register('./otel-resolve-hooks.mjs', import.meta.url);
