@@ -18,11 +18,18 @@ export async function runWorker(): Promise<void> {
   delete process.env[WORKER_BOOT_ENV];
   const boot = JSON.parse(raw) as WorkerBoot;
   const { config } = boot;
-  const log = pino({
-    level: config.log.level,
-    base: { pid: process.pid, role: 'worker' },
-    redact: ['req.headers.authorization', 'req.headers.cookie'],
-  });
+  // Asynchronous writes: a log line per request must not cost a blocking write() on the request's
+  // path (nor block the worker when the reader of its stdout is slow); lines written while one
+  // write is in flight go out together.
+  const destination = pino.destination({ dest: 1, sync: false });
+  const log = pino(
+    {
+      level: config.log.level,
+      base: { pid: process.pid, role: 'worker' },
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    destination,
+  );
 
   // The app measures the event loop; the data layer is built first and reads it once it exists.
   let workerLagMs = () => 0;
@@ -66,7 +73,7 @@ export async function runWorker(): Promise<void> {
     stopOutcomes();
     await data.close();
     await telemetry?.close();
-    process.exit(0);
+    process.exit(0); // pino flushes its asynchronous destination on exit
   };
   // A terminal's Ctrl-C reaches every process of the group; the supervisor orders the shutdown.
   process.on('SIGINT', () => {});
