@@ -282,7 +282,10 @@ export function dependencyRules(c: Context): Candidate[] {
 /** The workers' own CPU and event loop. */
 export function cpuRule(c: Context): Candidate {
   const w = c.cur.workers;
-  const busy = w.cpu >= 0.85 || w.eventLoopUtilisation >= 0.85;
+  // What the main thread wanted: CPU it got plus time it sat runnable waiting for a core. On a
+  // machine whose cores are oversubscribed a spinning worker obtains little CPU but wants it all.
+  const demand = Math.min(1, w.cpu + w.cpuWait);
+  const busy = demand >= 0.85 || w.eventLoopUtilisation >= 0.85;
   const anomaly = c.loopExtraMs > 0 ? (busy ? 1 : 0.5) : busy && w.eventLoopUtilisation >= 0.95 ? 0.5 : 0;
   const own = Math.max(
     0,
@@ -293,21 +296,32 @@ export function cpuRule(c: Context): Candidate {
   const loopShare =
     meanRequest + w.eventLoopDelayP99Ms > 0 ? c.loopExtraMs / (meanRequest + c.loopExtraMs) : 0;
   const impact = clamp01(Math.max(own / c.requestMs, loopShare));
-  const component = w.cpu < 0.5 && w.eventLoopUtilisation >= 0.85 ? 'worker.event-loop' : 'worker.cpu';
+  // A loop busy without wanting CPU is blocked on something else (synchronous I/O, a lock wait).
+  const component = demand < 0.5 && w.eventLoopUtilisation >= 0.85 ? 'worker.event-loop' : 'worker.cpu';
   const baseLoop = c.base?.workers.eventLoopDelayP99Ms;
+  const cpuText =
+    w.cpuWait >= 0.2
+      ? `${pct(demand)} of a core wanted, ${pct(w.cpu)} obtained (the cores are oversubscribed)`
+      : `${pct(w.cpu)} of a core`;
+  const loopText = `event-loop delay p99 ${ms(w.eventLoopDelayP99Ms)}${baseLoop !== undefined ? ` (baseline ${ms(baseLoop)})` : ''}`;
   return {
     component,
     impact,
     anomaly,
-    summary: `the workers are CPU-bound: ${pct(w.cpu)} of a core each, event-loop utilisation ${w.eventLoopUtilisation.toFixed(2)}, event-loop delay p99 ${ms(w.eventLoopDelayP99Ms)}${baseLoop !== undefined ? ` (baseline ${ms(baseLoop)})` : ''}`,
+    summary:
+      component === 'worker.cpu'
+        ? `the workers are CPU-bound: ${cpuText} each, event-loop utilisation ${w.eventLoopUtilisation.toFixed(2)}, ${loopText}`
+        : `the workers' event loop is blocked (utilisation ${w.eventLoopUtilisation.toFixed(2)}, ${loopText}) while they use little CPU (${pct(demand)})`,
     evidence: [
-      `worker CPU ${pct(w.cpu)} of a core (mean of ${w.count}), event-loop utilisation ${w.eventLoopUtilisation.toFixed(2)}`,
-      `event-loop delay p99 ${ms(w.eventLoopDelayP99Ms)}${baseLoop !== undefined ? ` (baseline ${ms(baseLoop)})` : ''}`,
+      `worker main thread: ${cpuText} (mean of ${w.count}), event-loop utilisation ${w.eventLoopUtilisation.toFixed(2)}`,
+      loopText,
       `${pct(own / c.requestMs)} of request time is the workers' own (not database, cache or outbound)`,
     ],
     suggestion:
-      'profile a worker (node --cpu-prof) for the hot code; more workers help only while the cores are not all busy',
-    healthy: `worker.cpu: ${pct(w.cpu)} of a core, event-loop delay p99 ${ms(w.eventLoopDelayP99Ms)}, normal`,
+      component === 'worker.cpu'
+        ? 'profile a worker (node --cpu-prof) for the hot code; more workers help only while the cores are not all busy'
+        : 'look for synchronous work in the request path (fs.*Sync, a large JSON.parse, crypto without a callback)',
+    healthy: `worker.cpu: ${cpuText}, event-loop delay p99 ${ms(w.eventLoopDelayP99Ms)}, normal`,
   };
 }
 

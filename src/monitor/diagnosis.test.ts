@@ -48,7 +48,7 @@ function calm(): DiagnosisWindow {
     cacheMisses: 100,
     queries,
     dependencies: [{ name: 'moderation', calls: 50, totalMs: 550, meanMs: 10, p99Ms: 20, errors: 0 }],
-    workers: { count: 2, cpu: 0.35, eventLoopUtilisation: 0.4, eventLoopDelayP99Ms: 15 },
+    workers: { count: 2, cpu: 0.35, cpuWait: 0.02, eventLoopUtilisation: 0.4, eventLoopDelayP99Ms: 15 },
     pool: { size: 6, busy: 2, waiting: 0 },
     locks: { waiting: 0, maxWaitMs: 0, blockedFingerprints: [] },
     dbRoundTripMs: 0.3,
@@ -167,7 +167,7 @@ test('(c) the moderation dependency slow: named with its mean change, the databa
 
 test('(d) worker CPU saturated: the event loop delay inflates every timing, the workers are named', () => {
   const w = calm();
-  w.workers = { count: 2, cpu: 0.98, eventLoopUtilisation: 0.97, eventLoopDelayP99Ms: 180 };
+  w.workers = { count: 2, cpu: 0.98, cpuWait: 0, eventLoopUtilisation: 0.97, eventLoopDelayP99Ms: 180 };
   // queries measured inside a blocked worker look slower too, by up to the loop delay
   w.queries = w.queries.map((x) => q(x.id, x.text, x.calls, x.meanMs + 30));
   w.queryMs = w.queries.reduce((s, x) => s + x.totalMs, 0);
@@ -202,7 +202,7 @@ test('(f) a pool too small for fast statements at a high rate: the pool is named
   w.poolWaitMs = 160_000;
   w.requestMs = w.queryMs + w.poolWaitMs + 20_000;
   w.pool = { size: 2, busy: 2, waiting: 40 };
-  w.workers = { count: 2, cpu: 0.7, eventLoopUtilisation: 0.75, eventLoopDelayP99Ms: 25 };
+  w.workers = { count: 2, cpu: 0.7, cpuWait: 0.05, eventLoopUtilisation: 0.75, eventLoopDelayP99Ms: 25 };
   const v = run(w);
   assertTop(v, 'db.pool', ['db.network', 'dependency', 'db.lock', 'db.query']);
   assert.match(
@@ -241,4 +241,26 @@ test('a SELECT 1 slowed by a busy server is not blamed on the network: the slow 
     ),
     JSON.stringify(v.healthy),
   );
+});
+
+test("(d) on oversubscribed cores a spinning worker gets little CPU but waits for it: still the workers' CPU", () => {
+  const w = calm();
+  w.workers = { count: 2, cpu: 0.08, cpuWait: 0.85, eventLoopUtilisation: 0.98, eventLoopDelayP99Ms: 270 };
+  w.queries = w.queries.map((x) => q(x.id, x.text, x.calls, x.meanMs + 100));
+  w.queryMs = w.queries.reduce((s, x) => s + x.totalMs, 0);
+  w.requestMs = w.queryMs + 3000;
+  const v = run(w);
+  assertTop(v, 'worker.cpu', ['db.network', 'db.lock']);
+  assert.match(
+    v.suspects[0]?.summary ?? '',
+    /93% of a core wanted, 8% obtained \(the cores are oversubscribed\)/,
+  );
+});
+
+test('a loop that is busy without wanting CPU is a blocked event loop, not CPU', () => {
+  const w = calm();
+  w.workers = { count: 2, cpu: 0.1, cpuWait: 0.01, eventLoopUtilisation: 0.97, eventLoopDelayP99Ms: 300 };
+  w.requestMs = 60_000;
+  const v = run(w);
+  assert.equal(v.suspects[0]?.component, 'worker.event-loop', JSON.stringify(v.suspects));
 });
