@@ -46,6 +46,8 @@ export interface Context {
   rttExtraMs: number;
   /** The round trip is up, whatever the cause. */
   rttUp: boolean;
+  /** The statements slowed by at least most of the round trip's growth. */
+  rttPaid: boolean;
   /** Sessions executing statements at or above DB_BUSY_SESSIONS. */
   dbBusy: boolean;
   /** Extra event-loop delay compared with normal, ms (0 when not anomalous). */
@@ -64,19 +66,23 @@ export function context(input: DiagnosisInput): Context {
   // A busy server answers SELECT 1 late too: only a slow round trip to an idle server is the network.
   const dbBusy = (cur.dbActive ?? 0) >= DB_BUSY_SESSIONS;
   const rttUp = rttNow !== null && rttNow - rttBase >= 2 && rttNow / Math.max(rttBase, 0.2) >= 3;
-  const rttExtraMs = rttUp && !dbBusy && rttNow !== null ? rttNow - rttBase : 0;
-  const loopBase = Math.max(base?.workers.eventLoopDelayP99Ms ?? NORMAL.eventLoopDelayP99Ms, 10);
-  const loopNow = cur.workers.eventLoopDelayP99Ms;
-  const loopExtraMs = loopNow >= 3 * loopBase && loopNow >= 40 ? loopNow - loopBase : 0;
   const meanNow = cur.queryCalls > 0 ? cur.queryMs / cur.queryCalls : 0;
   const meanBase =
     base && base.queryCalls > 0 ? Math.max(0.05, base.queryMs / base.queryCalls) : NORMAL.queryMeanMs;
+  // Every statement crosses the network at least once: a round trip that grew by more than the
+  // statements did is the probe waiting for a CPU on a crowded host, not the path.
+  const paidByStatements = rttNow !== null && meanNow - meanBase >= 0.7 * (rttNow - rttBase);
+  const rttExtraMs = rttUp && !dbBusy && paidByStatements && rttNow !== null ? rttNow - rttBase : 0;
+  const loopBase = Math.max(base?.workers.eventLoopDelayP99Ms ?? NORMAL.eventLoopDelayP99Ms, 10);
+  const loopNow = cur.workers.eventLoopDelayP99Ms;
+  const loopExtraMs = loopNow >= 3 * loopBase && loopNow >= 40 ? loopNow - loopBase : 0;
   return {
     cur,
     base,
     requestMs,
     dbBusy,
     rttUp,
+    rttPaid: paidByStatements,
     rttExtraMs,
     loopExtraMs,
     serviceInflation: meanNow / meanBase,
@@ -219,7 +225,9 @@ export function networkRule(c: Context): Candidate {
     healthy:
       c.rttUp && c.dbBusy
         ? `db.network: SELECT 1 round trip ${rtt} (baseline ${ms(base)}), but ${(cur.dbActive ?? 0).toFixed(1)} sessions are executing: the server is slow to answer, not the network`
-        : `db.network: SELECT 1 round trip ${rtt} (baseline ${ms(base)}), normal`,
+        : c.rttUp && !c.rttPaid
+          ? `db.network: SELECT 1 round trip ${rtt} (baseline ${ms(base)}), but the statements did not slow by as much: the probe waited for a CPU, not the network`
+          : `db.network: SELECT 1 round trip ${rtt} (baseline ${ms(base)}), normal`,
   };
 }
 

@@ -264,3 +264,19 @@ test('a loop that is busy without wanting CPU is a blocked event loop, not CPU',
   const v = run(w);
   assert.equal(v.suspects[0]?.component, 'worker.event-loop', JSON.stringify(v.suspects));
 });
+
+test('a SELECT 1 that slowed more than the statements did is a crowded host, not the network', () => {
+  const w = calm();
+  w.queries = w.queries.map((x) => q(x.id, x.text, x.calls, x.meanMs * 2.5));
+  w.queryMs = w.queries.reduce((s, x) => s + x.totalMs, 0);
+  w.poolWaitMs = 2000;
+  w.requestMs = w.queryMs + w.poolWaitMs + 2000;
+  w.dbRoundTripMs = 15.3;
+  w.dbActive = 1;
+  const v = run(w);
+  assert.ok(!v.suspects.some((s) => s.component === 'db.network'), JSON.stringify(v.suspects));
+  assert.ok(
+    v.healthy.some((h) => /^db\.network: .*the probe waited for a CPU, not the network$/.test(h)),
+    JSON.stringify(v.healthy),
+  );
+});
