@@ -75,7 +75,14 @@ export function context(input: DiagnosisInput): Context {
   const rttExtraMs = rttUp && !dbBusy && paidByStatements && rttNow !== null ? rttNow - rttBase : 0;
   const loopBase = Math.max(base?.workers.eventLoopDelayP99Ms ?? NORMAL.eventLoopDelayP99Ms, 10);
   const loopNow = cur.workers.eventLoopDelayP99Ms;
-  const loopExtraMs = loopNow >= 3 * loopBase && loopNow >= 40 ? loopNow - loopBase : 0;
+  // Workers that want a whole core and whose loop is never idle delay everything they time, even
+  // when a crowded host had already taught the baseline a long loop delay.
+  const w = cur.workers;
+  const workersSaturated = Math.min(1, w.cpu + w.cpuWait) >= 0.85 && w.eventLoopUtilisation >= 0.9;
+  const loopExtraMs =
+    (loopNow >= 3 * loopBase && loopNow >= 40) || (workersSaturated && loopNow - loopBase >= 20)
+      ? loopNow - loopBase
+      : 0;
   return {
     cur,
     base,
@@ -303,7 +310,11 @@ export function cpuRule(c: Context): Candidate {
   // A blocked event loop delays requests before the server's clock starts: count the delay too.
   const loopShare =
     meanRequest + w.eventLoopDelayP99Ms > 0 ? c.loopExtraMs / (meanRequest + c.loopExtraMs) : 0;
-  const impact = clamp01(Math.max(own / c.requestMs, loopShare));
+  // Statements are timed inside the worker: a busy loop shows as statements that take longer.
+  const baseMean = c.base && c.base.queryCalls > 0 ? c.base.queryMs / c.base.queryCalls : NORMAL.queryMeanMs;
+  const inflated =
+    c.loopExtraMs > 0 ? Math.max(0, c.cur.queryMs - c.cur.queryCalls * baseMean) / c.requestMs : 0;
+  const impact = clamp01(Math.max(own / c.requestMs, loopShare, inflated));
   // A loop busy without wanting CPU is blocked on something else (synchronous I/O, a lock wait).
   const component = demand < 0.5 && w.eventLoopUtilisation >= 0.85 ? 'worker.event-loop' : 'worker.cpu';
   const baseLoop = c.base?.workers.eventLoopDelayP99Ms;

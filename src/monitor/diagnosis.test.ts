@@ -280,3 +280,19 @@ test('a SELECT 1 that slowed more than the statements did is a crowded host, not
     JSON.stringify(v.healthy),
   );
 });
+
+test('(d) saturated workers are named even when a crowded host taught the baseline a long loop delay', () => {
+  const base = calm();
+  base.workers = { count: 2, cpu: 0.07, cpuWait: 0.19, eventLoopUtilisation: 0.15, eventLoopDelayP99Ms: 168 };
+  const w = calm();
+  w.workers = { count: 2, cpu: 0.31, cpuWait: 0.66, eventLoopUtilisation: 0.975, eventLoopDelayP99Ms: 309 };
+  w.queries = w.queries.map((x) => q(x.id, x.text, Math.round(x.calls / 8), x.meanMs + 45));
+  w.queryCalls = w.queries.reduce((s, x) => s + x.calls, 0);
+  w.queryMs = w.queries.reduce((s, x) => s + x.totalMs, 0);
+  w.requests = 240;
+  w.requestMs = w.queryMs * 1.4;
+  w.poolWaitMs = w.queryMs * 0.38;
+  const v = run(w, base);
+  assertTop(v, 'worker.cpu', ['db.network', 'db.lock']);
+  assert.ok(!v.suspects.some((s) => s.component === 'db.server'), JSON.stringify(v.suspects));
+});
