@@ -73,6 +73,9 @@ export async function startStack(
     String(databasePort),
     '--log.level',
     'warn',
+    // Not the default 9464: two stacks (or a stack and a developer's) must not meet on the ops port.
+    '--ops.port',
+    String(await freePort()),
   ];
   if (options.workers !== undefined) args.push('--workers', String(options.workers));
   if (options.args) args.push(...options.args);

@@ -1,9 +1,10 @@
 // The cost of telemetry: the same stack with telemetry off (`--telemetry.enabled false`) and all of it
 // on (metrics with /metrics scraped every 5 s, one JSON log line per request at level info, OTLP
-// traces of every request to a local receiver), in the same run, interleaved, medians of several
-// runs. Workload: the S2 reader's journey. Two measurements per start: saturation (closed model, C
+// traces to a local receiver: one request in ten, or every one with `all-traces`), in the same run,
+// interleaved, medians of several runs. Workload: the S2 reader's journey. Two measurements per start: saturation (closed model, C
 // loops) for throughput, and a fixed moderate rate (open model) for latency and the stack's CPU.
-//   npm run bench:telemetry -- [--runs 3] [--duration 15000] [--connections 16] [--rate-share 0.5]
+//   npm run bench:telemetry -- [--runs 3] [--duration 15000] [--connections 16] [--rate-share 0.25]
+//                              [--variants off,on,all-traces,no-traces,no-logs]
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
@@ -12,7 +13,9 @@ import { describeMachine, machineLine } from './machine.js';
 import { JOB_DEFAULTS, type Measurement, runDriver } from './run-driver.js';
 import { freePort, startStack } from './stack.js';
 
-const ALL_VARIANTS = ['off', 'on', 'no-traces', 'no-logs'] as const;
+// on: metrics, logs, and traces of one request in ten (OTEL_TRACES_SAMPLER=parentbased_traceidratio,
+// the usual production setting); all-traces: every request traced; no-traces, no-logs: one part off.
+const ALL_VARIANTS = ['off', 'on', 'all-traces', 'no-traces', 'no-logs'] as const;
 type Variant = (typeof ALL_VARIANTS)[number];
 /** `--variants off,on,no-traces`: which configurations to compare (default off and on). */
 const VARIANTS: readonly Variant[] = (() => {
@@ -32,7 +35,7 @@ function option(name: string, fallback: number): number {
 const runs = option('runs', 3);
 const durationMs = option('duration', 15_000);
 const connections = option('connections', 16);
-const rateShare = option('rate-share', 0.5);
+const rateShare = option('rate-share', 0.25);
 const progress = (text: string) => process.stderr.write(`${text}\n`);
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -84,7 +87,9 @@ async function measure(
       ...(variant === 'off' ? ['--telemetry.enabled', 'false'] : []),
     ],
     env: {
-      OTEL_EXPORTER_OTLP_ENDPOINT: variant === 'on' || variant === 'no-logs' ? sinkUrl : '',
+      OTEL_EXPORTER_OTLP_ENDPOINT: variant === 'off' || variant === 'no-traces' ? '' : sinkUrl,
+      OTEL_TRACES_SAMPLER: variant === 'all-traces' ? 'parentbased_always_on' : 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
     },
   });
   let scrapes = 0;

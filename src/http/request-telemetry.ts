@@ -47,8 +47,9 @@ export function installRequestTelemetry(app: FastifyInstance, telemetry: HttpTel
   app.addHook('onRequest', (request, _reply, done) => {
     const timing = newRequestTiming();
     const span = tracing?.startRequest(request.method, request.url.split('?')[0] ?? '/');
+    if (span) timing.span = span;
     inFlight.set(request, { timing, span });
-    runWithRequestTiming(timing, () => (span && tracing ? tracing.runInRequest(span, done) : done()));
+    runWithRequestTiming(timing, done);
   });
 
   app.addHook('onResponse', (request, reply, done) => {

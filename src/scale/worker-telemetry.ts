@@ -57,12 +57,21 @@ export async function createWorkerTelemetry(config: Readonly<Config>): Promise<W
       timing.dbMs += t.durationMs ?? 0;
       if (t.sentAt !== undefined) timing.queries++;
     }
-    if (!tracing?.recording()) return;
+    const parent = timing?.span;
+    if (!tracing?.recording(parent)) return;
     const waitEnd = t.sentAt ?? t.endedAt;
     if (t.acquired || waitEnd - t.startedAt >= 0.001)
-      tracing.recordSpan('db.client.connection.acquire', t.startedAt, waitEnd, {}, t.sentAt === undefined);
+      tracing.recordSpan(
+        parent,
+        'db.client.connection.acquire',
+        t.startedAt,
+        waitEnd,
+        {},
+        t.sentAt === undefined,
+      );
     if (t.sentAt !== undefined)
       tracing.recordSpan(
+        parent,
         'db.query',
         t.sentAt,
         t.endedAt,
@@ -82,6 +91,7 @@ export async function createWorkerTelemetry(config: Readonly<Config>): Promise<W
     const timing = currentRequestTiming();
     if (timing) timing.outboundMs += ms;
     tracing?.recordSpan(
+      timing?.span,
       `outbound ${dependency}`,
       startMs,
       endMs,
@@ -131,7 +141,7 @@ export async function createWorkerTelemetry(config: Readonly<Config>): Promise<W
           metrics.observeCacheRead(!loaded, own);
           const timing = currentRequestTiming();
           if (timing) timing.cacheMs += own;
-          tracing?.recordSpan('cache.read', start, end, { 'bulwark.cache.hit': !loaded });
+          tracing?.recordSpan(timing?.span, 'cache.read', start, end, { 'bulwark.cache.hit': !loaded });
         }
       };
       return timed;

@@ -18,11 +18,18 @@ export async function runWorker(): Promise<void> {
   delete process.env[WORKER_BOOT_ENV];
   const boot = JSON.parse(raw) as WorkerBoot;
   const { config } = boot;
-  const log = pino({
-    level: config.log.level,
-    base: { pid: process.pid, role: 'worker' },
-    redact: ['req.headers.authorization', 'req.headers.cookie'],
-  });
+  // Asynchronous writes: a log line per request must not cost a blocking write() on the request's
+  // path (nor block the worker when the reader of its stdout is slow); lines written while one
+  // write is in flight go out together.
+  const destination = pino.destination({ dest: 1, sync: false });
+  const log = pino(
+    {
+      level: config.log.level,
+      base: { pid: process.pid, role: 'worker' },
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    destination,
+  );
 
   const telemetry = config.telemetry.enabled ? await createWorkerTelemetry(config) : undefined;
   const data = createWorkerData(config, {
@@ -44,7 +51,8 @@ export async function runWorker(): Promise<void> {
     ...(data.requestBudgetMs !== undefined ? { requestBudgetMs: data.requestBudgetMs } : {}),
   });
   installWorkerMonitor(app, config, data, telemetry);
-  const stopOutcomes = installWorkerOutcomes(app);
+  // Request outcomes feed the incidents' impact; with incidents off nobody reads them.
+  const stopOutcomes = config.incident.enabled ? installWorkerOutcomes(app) : () => {};
   if (telemetry) serveWorkerMetrics(telemetry.metrics.registry);
   const address = await app.listen({ host: config.http.host, port: config.http.port });
 
@@ -61,7 +69,7 @@ export async function runWorker(): Promise<void> {
     stopOutcomes();
     await data.close();
     await telemetry?.close();
-    process.exit(0);
+    process.exit(0); // pino flushes its asynchronous destination on exit
   };
   // A terminal's Ctrl-C reaches every process of the group; the supervisor orders the shutdown.
   process.on('SIGINT', () => {});

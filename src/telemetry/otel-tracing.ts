@@ -1,5 +1,4 @@
-import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { type Context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -16,9 +15,6 @@ interface OtelRequestSpan extends RequestSpan {
  * `OTEL_EXPORTER_OTLP_*` variables itself. Loaded only through `loadTracing`.
  */
 export function createOtelTracing(serviceName: string): Tracing {
-  const contextManager = new AsyncLocalStorageContextManager();
-  contextManager.enable();
-  context.setGlobalContextManager(contextManager);
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter(), { scheduledDelayMillis: 500 })],
@@ -31,10 +27,9 @@ export function createOtelTracing(serviceName: string): Tracing {
         kind: SpanKind.SERVER,
         attributes: { 'http.request.method': method, 'url.path': path },
       });
-      const ctx = trace.setSpan(context.active(), span);
+      const ctx = trace.setSpan(ROOT_CONTEXT, span);
       return { span, ctx, method, traceId: span.spanContext().traceId } satisfies OtelRequestSpan;
     },
-    runInRequest: (handle, fn) => context.with((handle as OtelRequestSpan).ctx, fn),
     endRequest(handle, route, status) {
       const { span, method } = handle as OtelRequestSpan;
       // Named by the route template once it is known, as the HTTP semantic conventions ask.
@@ -43,17 +38,17 @@ export function createOtelTracing(serviceName: string): Tracing {
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     },
-    recording: () => trace.getSpan(context.active())?.isRecording() ?? false,
-    recordSpan(name, startMs, endMs, attributes: SpanAttributes, failed) {
-      // Children only under a sampled request: an unsampled one costs one lookup, not a span.
-      if (!trace.getSpan(context.active())?.isRecording()) return;
-      const span = tracer.startSpan(name, { startTime: startMs, attributes }, context.active());
+    recording: (parent) => (parent as OtelRequestSpan | undefined)?.span.isRecording() ?? false,
+    recordSpan(parent, name, startMs, endMs, attributes: SpanAttributes, failed) {
+      // Children only under a sampled request: an unsampled one costs one check, not a span.
+      const p = parent as OtelRequestSpan | undefined;
+      if (!p?.span.isRecording()) return;
+      const span = tracer.startSpan(name, { startTime: startMs, attributes }, p.ctx);
       if (failed) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end(endMs);
     },
     async shutdown() {
       await provider.shutdown();
-      contextManager.disable();
     },
   };
 }

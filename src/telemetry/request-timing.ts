@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { RequestSpan } from './tracing.js';
 
 /** Where one request's time went, accumulated while it runs (milliseconds). */
 export interface RequestTiming {
@@ -11,6 +12,8 @@ export interface RequestTiming {
   /** Outbound calls (the moderation service). */
   outboundMs: number;
   queries: number;
+  /** The request's span, when tracing is on: the parent of the spans recorded inside it. */
+  span?: RequestSpan;
 }
 
 /** A request's time split for its log line; `ownMs` is what is left: the worker's own CPU and waits. */

@@ -9,17 +9,18 @@ export interface RequestSpan {
 /**
  * Spans for requests and what they wait on. Times are `performance.now()` milliseconds, so the data
  * layer reports a query after it finished (acquire and execution as two spans) with the numbers it
- * measured anyway, and carries no tracing code of its own.
+ * measured anyway, and carries no tracing code of its own. The request's span travels in the
+ * request's timing (one AsyncLocalStorage the worker has anyway), not in an OpenTelemetry context
+ * manager: a second store per request measurably slowed every request, sampled or not.
  */
 export interface Tracing {
   startRequest(method: string, path: string): RequestSpan;
-  /** Runs `fn` with the request's span as the parent of every span recorded inside it. */
-  runInRequest<T>(span: RequestSpan, fn: () => T): T;
   endRequest(span: RequestSpan, route: string, status: number): void;
-  /** True when the current request's span is sampled: only then are child spans worth building. */
-  recording(): boolean;
-  /** A finished span, child of the current request's span; nothing outside a sampled request. */
+  /** True when `parent` is sampled: only then are child spans worth building. */
+  recording(parent: RequestSpan | undefined): boolean;
+  /** A finished child span of `parent`; nothing when the parent is absent or not sampled. */
   recordSpan(
+    parent: RequestSpan | undefined,
     name: string,
     startMs: number,
     endMs: number,
