@@ -82,6 +82,7 @@ export function updateBaseline(
     workers: {
       count: w.workers.count,
       cpu: time(prev.workers.cpu, w.workers.cpu),
+      cpuWait: time(prev.workers.cpuWait, w.workers.cpuWait),
       eventLoopUtilisation: time(prev.workers.eventLoopUtilisation, w.workers.eventLoopUtilisation),
       eventLoopDelayP99Ms: time(prev.workers.eventLoopDelayP99Ms, w.workers.eventLoopDelayP99Ms),
     },

@@ -53,6 +53,8 @@ export interface DiagnosisWindow {
     count: number;
     /** Process CPU time over wall time, mean per worker (1 = one core busy). */
     cpu: number;
+    /** Share of wall time the main thread waited for a CPU (0 when unknown). */
+    cpuWait: number;
     /** Event-loop utilisation, mean per worker (0..1). */
     eventLoopUtilisation: number;
     /** Event-loop delay p99 (worst worker), ms. */
@@ -109,7 +111,7 @@ export const emptyWindow = (): DiagnosisWindow => ({
   cacheMisses: 0,
   queries: [],
   dependencies: [],
-  workers: { count: 0, cpu: 0, eventLoopUtilisation: 0, eventLoopDelayP99Ms: 0 },
+  workers: { count: 0, cpu: 0, cpuWait: 0, eventLoopUtilisation: 0, eventLoopDelayP99Ms: 0 },
   pool: { size: 0, busy: 0, waiting: 0 },
   locks: { waiting: 0, maxWaitMs: 0, blockedFingerprints: [] },
   dbRoundTripMs: null,

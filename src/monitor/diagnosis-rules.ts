@@ -46,6 +46,8 @@ export interface Context {
   rttExtraMs: number;
   /** The round trip is up, whatever the cause. */
   rttUp: boolean;
+  /** The statements slowed by at least most of the round trip's growth. */
+  rttPaid: boolean;
   /** Sessions executing statements at or above DB_BUSY_SESSIONS. */
   dbBusy: boolean;
   /** Extra event-loop delay compared with normal, ms (0 when not anomalous). */
@@ -64,19 +66,30 @@ export function context(input: DiagnosisInput): Context {
   // A busy server answers SELECT 1 late too: only a slow round trip to an idle server is the network.
   const dbBusy = (cur.dbActive ?? 0) >= DB_BUSY_SESSIONS;
   const rttUp = rttNow !== null && rttNow - rttBase >= 2 && rttNow / Math.max(rttBase, 0.2) >= 3;
-  const rttExtraMs = rttUp && !dbBusy && rttNow !== null ? rttNow - rttBase : 0;
-  const loopBase = Math.max(base?.workers.eventLoopDelayP99Ms ?? NORMAL.eventLoopDelayP99Ms, 10);
-  const loopNow = cur.workers.eventLoopDelayP99Ms;
-  const loopExtraMs = loopNow >= 3 * loopBase && loopNow >= 40 ? loopNow - loopBase : 0;
   const meanNow = cur.queryCalls > 0 ? cur.queryMs / cur.queryCalls : 0;
   const meanBase =
     base && base.queryCalls > 0 ? Math.max(0.05, base.queryMs / base.queryCalls) : NORMAL.queryMeanMs;
+  // Every statement crosses the network at least once: a round trip that grew by more than the
+  // statements did is the probe waiting for a CPU on a crowded host, not the path.
+  const paidByStatements = rttNow !== null && meanNow - meanBase >= 0.7 * (rttNow - rttBase);
+  const rttExtraMs = rttUp && !dbBusy && paidByStatements && rttNow !== null ? rttNow - rttBase : 0;
+  const loopBase = Math.max(base?.workers.eventLoopDelayP99Ms ?? NORMAL.eventLoopDelayP99Ms, 10);
+  const loopNow = cur.workers.eventLoopDelayP99Ms;
+  // Workers that want a whole core and whose loop is never idle delay everything they time, even
+  // when a crowded host had already taught the baseline a long loop delay.
+  const w = cur.workers;
+  const workersSaturated = Math.min(1, w.cpu + w.cpuWait) >= 0.85 && w.eventLoopUtilisation >= 0.9;
+  const loopExtraMs =
+    (loopNow >= 3 * loopBase && loopNow >= 40) || (workersSaturated && loopNow - loopBase >= 20)
+      ? loopNow - loopBase
+      : 0;
   return {
     cur,
     base,
     requestMs,
     dbBusy,
     rttUp,
+    rttPaid: paidByStatements,
     rttExtraMs,
     loopExtraMs,
     serviceInflation: meanNow / meanBase,
@@ -219,7 +232,9 @@ export function networkRule(c: Context): Candidate {
     healthy:
       c.rttUp && c.dbBusy
         ? `db.network: SELECT 1 round trip ${rtt} (baseline ${ms(base)}), but ${(cur.dbActive ?? 0).toFixed(1)} sessions are executing: the server is slow to answer, not the network`
-        : `db.network: SELECT 1 round trip ${rtt} (baseline ${ms(base)}), normal`,
+        : c.rttUp && !c.rttPaid
+          ? `db.network: SELECT 1 round trip ${rtt} (baseline ${ms(base)}), but the statements did not slow by as much: the probe waited for a CPU, not the network`
+          : `db.network: SELECT 1 round trip ${rtt} (baseline ${ms(base)}), normal`,
   };
 }
 
@@ -282,7 +297,10 @@ export function dependencyRules(c: Context): Candidate[] {
 /** The workers' own CPU and event loop. */
 export function cpuRule(c: Context): Candidate {
   const w = c.cur.workers;
-  const busy = w.cpu >= 0.85 || w.eventLoopUtilisation >= 0.85;
+  // What the main thread wanted: CPU it got plus time it sat runnable waiting for a core. On a
+  // machine whose cores are oversubscribed a spinning worker obtains little CPU but wants it all.
+  const demand = Math.min(1, w.cpu + w.cpuWait);
+  const busy = demand >= 0.85 || w.eventLoopUtilisation >= 0.85;
   const anomaly = c.loopExtraMs > 0 ? (busy ? 1 : 0.5) : busy && w.eventLoopUtilisation >= 0.95 ? 0.5 : 0;
   const own = Math.max(
     0,
@@ -292,22 +310,37 @@ export function cpuRule(c: Context): Candidate {
   // A blocked event loop delays requests before the server's clock starts: count the delay too.
   const loopShare =
     meanRequest + w.eventLoopDelayP99Ms > 0 ? c.loopExtraMs / (meanRequest + c.loopExtraMs) : 0;
-  const impact = clamp01(Math.max(own / c.requestMs, loopShare));
-  const component = w.cpu < 0.5 && w.eventLoopUtilisation >= 0.85 ? 'worker.event-loop' : 'worker.cpu';
+  // Statements are timed inside the worker: a busy loop shows as statements that take longer.
+  const baseMean = c.base && c.base.queryCalls > 0 ? c.base.queryMs / c.base.queryCalls : NORMAL.queryMeanMs;
+  const inflated =
+    c.loopExtraMs > 0 ? Math.max(0, c.cur.queryMs - c.cur.queryCalls * baseMean) / c.requestMs : 0;
+  const impact = clamp01(Math.max(own / c.requestMs, loopShare, inflated));
+  // A loop busy without wanting CPU is blocked on something else (synchronous I/O, a lock wait).
+  const component = demand < 0.5 && w.eventLoopUtilisation >= 0.85 ? 'worker.event-loop' : 'worker.cpu';
   const baseLoop = c.base?.workers.eventLoopDelayP99Ms;
+  const cpuText =
+    w.cpuWait >= 0.2
+      ? `${pct(demand)} of a core wanted, ${pct(w.cpu)} obtained (the cores are oversubscribed)`
+      : `${pct(w.cpu)} of a core`;
+  const loopText = `event-loop delay p99 ${ms(w.eventLoopDelayP99Ms)}${baseLoop !== undefined ? ` (baseline ${ms(baseLoop)})` : ''}`;
   return {
     component,
     impact,
     anomaly,
-    summary: `the workers are CPU-bound: ${pct(w.cpu)} of a core each, event-loop utilisation ${w.eventLoopUtilisation.toFixed(2)}, event-loop delay p99 ${ms(w.eventLoopDelayP99Ms)}${baseLoop !== undefined ? ` (baseline ${ms(baseLoop)})` : ''}`,
+    summary:
+      component === 'worker.cpu'
+        ? `the workers are CPU-bound: ${cpuText} each, event-loop utilisation ${w.eventLoopUtilisation.toFixed(2)}, ${loopText}`
+        : `the workers' event loop is blocked (utilisation ${w.eventLoopUtilisation.toFixed(2)}, ${loopText}) while they use little CPU (${pct(demand)})`,
     evidence: [
-      `worker CPU ${pct(w.cpu)} of a core (mean of ${w.count}), event-loop utilisation ${w.eventLoopUtilisation.toFixed(2)}`,
-      `event-loop delay p99 ${ms(w.eventLoopDelayP99Ms)}${baseLoop !== undefined ? ` (baseline ${ms(baseLoop)})` : ''}`,
+      `worker main thread: ${cpuText} (mean of ${w.count}), event-loop utilisation ${w.eventLoopUtilisation.toFixed(2)}`,
+      loopText,
       `${pct(own / c.requestMs)} of request time is the workers' own (not database, cache or outbound)`,
     ],
     suggestion:
-      'profile a worker (node --cpu-prof) for the hot code; more workers help only while the cores are not all busy',
-    healthy: `worker.cpu: ${pct(w.cpu)} of a core, event-loop delay p99 ${ms(w.eventLoopDelayP99Ms)}, normal`,
+      component === 'worker.cpu'
+        ? 'profile a worker (node --cpu-prof) for the hot code; more workers help only while the cores are not all busy'
+        : 'look for synchronous work in the request path (fs.*Sync, a large JSON.parse, crypto without a callback)',
+    healthy: `worker.cpu: ${cpuText}, event-loop delay p99 ${ms(w.eventLoopDelayP99Ms)}, normal`,
   };
 }
 

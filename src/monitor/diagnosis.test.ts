@@ -48,7 +48,7 @@ function calm(): DiagnosisWindow {
     cacheMisses: 100,
     queries,
     dependencies: [{ name: 'moderation', calls: 50, totalMs: 550, meanMs: 10, p99Ms: 20, errors: 0 }],
-    workers: { count: 2, cpu: 0.35, eventLoopUtilisation: 0.4, eventLoopDelayP99Ms: 15 },
+    workers: { count: 2, cpu: 0.35, cpuWait: 0.02, eventLoopUtilisation: 0.4, eventLoopDelayP99Ms: 15 },
     pool: { size: 6, busy: 2, waiting: 0 },
     locks: { waiting: 0, maxWaitMs: 0, blockedFingerprints: [] },
     dbRoundTripMs: 0.3,
@@ -167,7 +167,7 @@ test('(c) the moderation dependency slow: named with its mean change, the databa
 
 test('(d) worker CPU saturated: the event loop delay inflates every timing, the workers are named', () => {
   const w = calm();
-  w.workers = { count: 2, cpu: 0.98, eventLoopUtilisation: 0.97, eventLoopDelayP99Ms: 180 };
+  w.workers = { count: 2, cpu: 0.98, cpuWait: 0, eventLoopUtilisation: 0.97, eventLoopDelayP99Ms: 180 };
   // queries measured inside a blocked worker look slower too, by up to the loop delay
   w.queries = w.queries.map((x) => q(x.id, x.text, x.calls, x.meanMs + 30));
   w.queryMs = w.queries.reduce((s, x) => s + x.totalMs, 0);
@@ -202,7 +202,7 @@ test('(f) a pool too small for fast statements at a high rate: the pool is named
   w.poolWaitMs = 160_000;
   w.requestMs = w.queryMs + w.poolWaitMs + 20_000;
   w.pool = { size: 2, busy: 2, waiting: 40 };
-  w.workers = { count: 2, cpu: 0.7, eventLoopUtilisation: 0.75, eventLoopDelayP99Ms: 25 };
+  w.workers = { count: 2, cpu: 0.7, cpuWait: 0.05, eventLoopUtilisation: 0.75, eventLoopDelayP99Ms: 25 };
   const v = run(w);
   assertTop(v, 'db.pool', ['db.network', 'dependency', 'db.lock', 'db.query']);
   assert.match(
@@ -241,4 +241,58 @@ test('a SELECT 1 slowed by a busy server is not blamed on the network: the slow 
     ),
     JSON.stringify(v.healthy),
   );
+});
+
+test("(d) on oversubscribed cores a spinning worker gets little CPU but waits for it: still the workers' CPU", () => {
+  const w = calm();
+  w.workers = { count: 2, cpu: 0.08, cpuWait: 0.85, eventLoopUtilisation: 0.98, eventLoopDelayP99Ms: 270 };
+  w.queries = w.queries.map((x) => q(x.id, x.text, x.calls, x.meanMs + 100));
+  w.queryMs = w.queries.reduce((s, x) => s + x.totalMs, 0);
+  w.requestMs = w.queryMs + 3000;
+  const v = run(w);
+  assertTop(v, 'worker.cpu', ['db.network', 'db.lock']);
+  assert.match(
+    v.suspects[0]?.summary ?? '',
+    /93% of a core wanted, 8% obtained \(the cores are oversubscribed\)/,
+  );
+});
+
+test('a loop that is busy without wanting CPU is a blocked event loop, not CPU', () => {
+  const w = calm();
+  w.workers = { count: 2, cpu: 0.1, cpuWait: 0.01, eventLoopUtilisation: 0.97, eventLoopDelayP99Ms: 300 };
+  w.requestMs = 60_000;
+  const v = run(w);
+  assert.equal(v.suspects[0]?.component, 'worker.event-loop', JSON.stringify(v.suspects));
+});
+
+test('a SELECT 1 that slowed more than the statements did is a crowded host, not the network', () => {
+  const w = calm();
+  w.queries = w.queries.map((x) => q(x.id, x.text, x.calls, x.meanMs * 2.5));
+  w.queryMs = w.queries.reduce((s, x) => s + x.totalMs, 0);
+  w.poolWaitMs = 2000;
+  w.requestMs = w.queryMs + w.poolWaitMs + 2000;
+  w.dbRoundTripMs = 15.3;
+  w.dbActive = 1;
+  const v = run(w);
+  assert.ok(!v.suspects.some((s) => s.component === 'db.network'), JSON.stringify(v.suspects));
+  assert.ok(
+    v.healthy.some((h) => /^db\.network: .*the probe waited for a CPU, not the network$/.test(h)),
+    JSON.stringify(v.healthy),
+  );
+});
+
+test('(d) saturated workers are named even when a crowded host taught the baseline a long loop delay', () => {
+  const base = calm();
+  base.workers = { count: 2, cpu: 0.07, cpuWait: 0.19, eventLoopUtilisation: 0.15, eventLoopDelayP99Ms: 168 };
+  const w = calm();
+  w.workers = { count: 2, cpu: 0.31, cpuWait: 0.66, eventLoopUtilisation: 0.975, eventLoopDelayP99Ms: 309 };
+  w.queries = w.queries.map((x) => q(x.id, x.text, Math.round(x.calls / 8), x.meanMs + 45));
+  w.queryCalls = w.queries.reduce((s, x) => s + x.calls, 0);
+  w.queryMs = w.queries.reduce((s, x) => s + x.totalMs, 0);
+  w.requests = 240;
+  w.requestMs = w.queryMs * 1.4;
+  w.poolWaitMs = w.queryMs * 0.38;
+  const v = run(w, base);
+  assertTop(v, 'worker.cpu', ['db.network', 'db.lock']);
+  assert.ok(!v.suspects.some((s) => s.component === 'db.server'), JSON.stringify(v.suspects));
 });

@@ -23,6 +23,7 @@ function fakeWorker() {
     cacheMisses: 0,
     rejections: 0,
     cpuMs: 0,
+    runQueueMs: 0,
     eluIdleMs: 0,
     eluActiveMs: 0,
     loopDelayP99Ms: 12,

@@ -15,6 +15,7 @@ interface Tick {
   wallMs: number;
   w: DiagnosisWindow;
   cpuMs: number;
+  runQueueMs: number;
   eluActiveMs: number;
   eluIdleMs: number;
   /** worker-milliseconds of wall time covered, for the CPU share. */
@@ -46,6 +47,7 @@ export class WindowBuilder {
     const queries = new Map<string, QueryWindow>();
     const deps: Tick['deps'] = new Map();
     let cpuMs = 0;
+    let runQueueMs = 0;
     let eluActiveMs = 0;
     let eluIdleMs = 0;
     let workerWallMs = 0;
@@ -65,6 +67,8 @@ export class WindowBuilder {
       wallMs = Math.max(wallMs, dt);
       workerWallMs += dt;
       cpuMs += positive(p.cpuMs - prev.cpuMs);
+      if (p.runQueueMs !== null && prev.runQueueMs !== null)
+        runQueueMs += positive(p.runQueueMs - prev.runQueueMs);
       eluActiveMs += positive(p.eluActiveMs - prev.eluActiveMs);
       eluIdleMs += positive(p.eluIdleMs - prev.eluIdleMs);
       w.requests += positive(p.requests - prev.requests);
@@ -116,7 +120,7 @@ export class WindowBuilder {
     w.locks = db.locks;
     w.dbRoundTripMs = db.roundTripMs;
     w.dbActive = db.active;
-    this.#ticks.push({ at: now, wallMs, w, cpuMs, eluActiveMs, eluIdleMs, workerWallMs, deps });
+    this.#ticks.push({ at: now, wallMs, w, cpuMs, runQueueMs, eluActiveMs, eluIdleMs, workerWallMs, deps });
     this.#ticks = this.#ticks.filter((t) => t.at > now - this.#retainMs);
   }
 
@@ -127,6 +131,7 @@ export class WindowBuilder {
     const queries = new Map<string, QueryWindow>();
     const deps: Tick['deps'] = new Map();
     let cpuMs = 0;
+    let runQueueMs = 0;
     let workerWallMs = 0;
     let active = 0;
     let idle = 0;
@@ -168,6 +173,7 @@ export class WindowBuilder {
       if (w.dbActive !== null && t.at > recentFrom) actives.push(w.dbActive);
       if (t.at > recentFrom) {
         cpuMs += t.cpuMs;
+        runQueueMs += t.runQueueMs;
         workerWallMs += t.workerWallMs;
         active += t.eluActiveMs;
         idle += t.eluIdleMs;
@@ -200,6 +206,7 @@ export class WindowBuilder {
       errors: d.errors,
     }));
     out.workers.cpu = workerWallMs > 0 ? cpuMs / workerWallMs : 0;
+    out.workers.cpuWait = workerWallMs > 0 ? Math.min(1, runQueueMs / workerWallMs) : 0;
     out.workers.eventLoopUtilisation = active + idle > 0 ? active / (active + idle) : 0;
     rtts.sort((a, b) => a - b);
     out.dbRoundTripMs = rtts.length > 0 ? (rtts[Math.floor(rtts.length / 2)] as number) : null;

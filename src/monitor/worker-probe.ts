@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { PlanShape, QueryStats } from '../data/index.js';
 
@@ -41,6 +42,8 @@ export interface WorkerProbe {
   cacheMisses: number;
   rejections: number;
   cpuMs: number;
+  /** Time the main thread was runnable but waited for a CPU (Linux schedstat), null elsewhere. */
+  runQueueMs: number | null;
   eluIdleMs: number;
   eluActiveMs: number;
   /** Event-loop delay p99 since the previous probe. */
@@ -65,6 +68,19 @@ export interface WorkerProbeSources {
   cacheMs?: () => Promise<number>;
   /** Fingerprints reported per probe (40): the costliest of the last minute. */
   maxQueries?: number;
+}
+
+/**
+ * How long this process's main thread waited on a run queue, from `/proc/self/schedstat` (ns): a
+ * thread that wants the CPU but does not get it is CPU-bound even when it obtains little CPU time.
+ */
+function runQueueMs(): number | null {
+  try {
+    const wait = Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[1]);
+    return Number.isFinite(wait) ? wait / 1e6 : null;
+  } catch {
+    return null;
+  }
 }
 
 /** What the HTTP layer tells the probe about each finished API request. */
@@ -133,6 +149,7 @@ export function createWorkerProbe(sources: WorkerProbeSources) {
         cacheMisses: cache?.misses ?? 0,
         rejections: sources.rejections?.() ?? 0,
         cpuMs: (cpu.user + cpu.system) / 1000,
+        runQueueMs: runQueueMs(),
         eluIdleMs: elu.idle,
         eluActiveMs: elu.active,
         loopDelayP99Ms: p99,

@@ -56,7 +56,8 @@ export async function runWorker(): Promise<void> {
   });
   if (data.maxEventLoopDelayMs) workerLagMs = () => eventLoopDelayOf(app);
   installWorkerMonitor(app, config, data, telemetry);
-  const stopOutcomes = installWorkerOutcomes(app);
+  // Request outcomes feed the incidents' impact; with incidents off nobody reads them.
+  const stopOutcomes = config.incident.enabled ? installWorkerOutcomes(app) : () => {};
   if (telemetry) serveWorkerMetrics(telemetry.metrics.registry);
   const address = await app.listen({ host: config.http.host, port: config.http.port });
 
