@@ -79,10 +79,17 @@ export function context(input: DiagnosisInput): Context {
   // when a crowded host had already taught the baseline a long loop delay.
   const w = cur.workers;
   const workersSaturated = Math.min(1, w.cpu + w.cpuWait) >= 0.85 && w.eventLoopUtilisation >= 0.9;
+  // On such a host the delay's baseline can exceed today's delay: then the jump in utilisation is
+  // the evidence, and half the current delay is what the loop adds to what the worker times.
+  const eluJump = w.eventLoopUtilisation - (base?.workers.eventLoopUtilisation ?? 0.5) >= 0.4;
   const loopExtraMs =
-    (loopNow >= 3 * loopBase && loopNow >= 40) || (workersSaturated && loopNow - loopBase >= 20)
+    loopNow >= 3 * loopBase && loopNow >= 40
       ? loopNow - loopBase
-      : 0;
+      : workersSaturated && eluJump
+        ? Math.max(loopNow - loopBase, loopNow / 2, 20)
+        : workersSaturated && loopNow - loopBase >= 20
+          ? loopNow - loopBase
+          : 0;
   return {
     cur,
     base,

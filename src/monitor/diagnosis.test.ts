@@ -296,3 +296,19 @@ test('(d) saturated workers are named even when a crowded host taught the baseli
   assertTop(v, 'worker.cpu', ['db.network', 'db.lock']);
   assert.ok(!v.suspects.some((s) => s.component === 'db.server'), JSON.stringify(v.suspects));
 });
+
+test("(d) saturated workers are named when the baseline loop delay was even longer than today's", () => {
+  const base = calm();
+  base.workers = { count: 2, cpu: 0.07, cpuWait: 0.28, eventLoopUtilisation: 0.19, eventLoopDelayP99Ms: 308 };
+  const w = calm();
+  w.workers = { count: 2, cpu: 0.36, cpuWait: 0.63, eventLoopUtilisation: 0.97, eventLoopDelayP99Ms: 225 };
+  w.queries = w.queries.map((x) => q(x.id, x.text, Math.round(x.calls / 8), x.meanMs + 36));
+  w.queryCalls = w.queries.reduce((s, x) => s + x.calls, 0);
+  w.queryMs = w.queries.reduce((s, x) => s + x.totalMs, 0);
+  w.requests = 231;
+  w.poolWaitMs = w.queryMs * 0.7;
+  w.requestMs = w.queryMs + w.poolWaitMs + 600;
+  const v = run(w, base);
+  assertTop(v, 'worker.cpu', ['db.network', 'db.lock']);
+  assert.ok(!v.suspects.some((s) => s.component === 'db.server'), JSON.stringify(v.suspects));
+});
