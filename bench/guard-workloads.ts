@@ -11,20 +11,9 @@
 //   by a signed-in user, 3:1.
 // - heavy: listings and the feed at deep offsets (not cached), the class driven past its share.
 import { readFileSync } from 'node:fs';
+import { prng } from '../src/load/index.js';
 import type { GuardFixtures, GuardJob, GuardWorkloadName } from './guard-protocol.js';
 import type { OpenRequest, Send, Workload } from './workloads.js';
-
-/** mulberry32: small, fast, seedable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(rand: () => number, items: readonly T[]): T {
   if (items.length === 0) throw new Error('a guard workload needs non-empty fixtures');

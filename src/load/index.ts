@@ -33,6 +33,7 @@ export {
   summarize,
 } from './histogram.js';
 export { type MannWhitney, mannWhitney } from './mann-whitney.js';
+export { prng, seedFor } from './prng.js';
 export { progressPrinter } from './progress-line.js';
 export { htmlReport, type LabelledRun } from './report-html.js';
 export { markdownReport } from './report-markdown.js';
