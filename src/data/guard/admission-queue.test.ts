@@ -6,7 +6,10 @@ import { createManualClock } from './manual-clock.js';
 type K = 'a' | 'b';
 
 /** A queue over `slots` interchangeable slots; `free()` gives one back and lets the queue serve. */
-function setup(slots: number, options: { targetMs?: number; intervalMs?: number; sloughMs?: number } = {}) {
+function setup(
+  slots: number,
+  options: { targetMs?: number; intervalMs?: number; sloughMs?: number; holdMs?: number } = {},
+) {
   const clock = createManualClock(1_000);
   let used = 0;
   const blocked = new Set<K>();
@@ -14,6 +17,7 @@ function setup(slots: number, options: { targetMs?: number; intervalMs?: number;
     clock,
     keys: ['a', 'b'],
     ...options,
+    ...(options.holdMs !== undefined ? { drainRate: () => ({ slots, holdMs: options.holdMs ?? 0 }) } : {}),
     tryTake: (key) => {
       if (used >= slots) return 'full';
       if (blocked.has(key)) return 'class-full';
@@ -266,4 +270,53 @@ test('a lone waiter is never shed, even while a slot stays busy past the slough 
   s.free();
   await settle();
   assert.deepEqual(s.order, ['holder', 'lone']);
+});
+
+test('a newcomer the lane cannot serve before its deadline is refused on arrival, not at the deadline', async () => {
+  // One slot, each admission holding it 40 ms: with two queued ahead, a third waits about 120 ms.
+  const s = setup(1, { holdMs: 40 });
+  s.enter('holder', 10_000);
+  s.enter('w1', 10_000);
+  s.enter('w2', 10_000);
+  s.enter('hopeless', 100);
+  s.enter('patient', 500);
+  await settle();
+  assert.deepEqual(s.outcomes.get('hopeless'), { ok: false, reason: 'deadline', waitedMs: 0 });
+  assert.equal(s.outcomes.has('patient'), false, 'a newcomer with time enough still queues');
+  assert.equal(s.queue.waiting('a'), 3);
+});
+
+test('without a measured pace the queue predicts nothing and a short deadline still queues', async () => {
+  const s = setup(1);
+  s.enter('holder', 10_000);
+  s.enter('w1', 10_000);
+  s.enter('short', 1);
+  await settle();
+  assert.equal(s.outcomes.has('short'), false);
+  s.clock.advance(1);
+  await settle();
+  assert.deepEqual(s.outcomes.get('short'), { ok: false, reason: 'deadline', waitedMs: 1 });
+});
+
+test('under a standing queue the oldest waiters that LIFO cannot reach within the slough time are shed as newer ones arrive', async () => {
+  // One slot held 4 ms per admission: within the 10 ms slough the lane serves two waiters.
+  const s = setup(1, { targetMs: 5, intervalMs: 100, holdMs: 4 });
+  s.enter('holder', 60_000);
+  s.enter('stale', 60_000);
+  s.clock.advance(250); // the queue has stood for whole intervals: overloaded
+  s.enter('w1', 60_000); // the stale one goes at once: past the slough time
+  await settle();
+  assert.equal(s.queue.mode('a'), 'lifo');
+  assert.deepEqual(s.outcomes.get('stale'), { ok: false, reason: 'shed', waitedMs: 250 });
+  s.clock.advance(1);
+  s.enter('w2', 60_000);
+  s.clock.advance(1);
+  s.enter('w3', 60_000);
+  await settle();
+  // w1 was pushed back beyond the two the lane can serve in time: shed 2 ms after it came, not 10.
+  assert.deepEqual(s.outcomes.get('w1'), { ok: false, reason: 'shed', waitedMs: 2 });
+  assert.equal(s.queue.waiting('a'), 2);
+  s.free();
+  await settle();
+  assert.deepEqual(s.order, ['holder', 'w3']);
 });

@@ -34,6 +34,21 @@ export interface AdmissionQueueOptions<K extends string> {
   maxWaitMs?: number;
   /** Waiters beyond this are refused at once: a memory bound for pathological bursts. */
   maxWaiters?: number;
+  /**
+   * How fast a lane drains now: its slots and how long one admission holds a slot (ms), as measured
+   * by the caller. With it the queue decides on arrival instead of at expiry: a waiter that cannot be
+   * served before its deadline is refused at once, and under a standing queue the waiters that LIFO
+   * could not reach within the slough time are shed when they are pushed back, not when they time
+   * out. Either way the refused request gets its 503 in microseconds instead of after a wait that
+   * was bound to fail. Absent (or a hold time of 0): no prediction, expiry alone decides.
+   */
+  drainRate?: (key: K) => DrainRate;
+}
+
+/** A lane's measured pace: `slots` served side by side, each admission holding one for `holdMs`. */
+export interface DrainRate {
+  slots: number;
+  holdMs: number;
 }
 
 export type TakeResult = 'taken' | 'class-full' | 'full';
@@ -101,6 +116,20 @@ export function createAdmissionQueue<K extends string>(options: AdmissionQueueOp
   };
   const waiting = (key: K) => lanes.get(key)?.list.length ?? 0;
   let total = 0;
+
+  /** Expected wait (ms) of a waiter with `ahead` others to be served before it; 0 when unknown. */
+  const expectedWait = (key: K, ahead: number): number => {
+    const rate = options.drainRate?.(key);
+    if (!rate || !(rate.holdMs > 0)) return 0;
+    return ((ahead + 1) * rate.holdMs) / Math.max(1, rate.slots);
+  };
+
+  /** How many waiters a lane can serve within `ms`, at its measured pace (infinite when unknown). */
+  const servableWithin = (key: K, ms: number): number => {
+    const rate = options.drainRate?.(key);
+    if (!rate || !(rate.holdMs > 0)) return Number.POSITIVE_INFINITY;
+    return Math.max(1, Math.floor((ms * Math.max(1, rate.slots)) / rate.holdMs));
+  };
 
   const oldestWait = (lane: Lane<K>, now: number) => {
     const oldest = lane.list.oldest;
@@ -211,6 +240,11 @@ export function createAdmissionQueue<K extends string>(options: AdmissionQueueOp
         return Promise.resolve({ ok: true, waitedMs: 0 });
       }
       if (total >= maxWaiters) return Promise.resolve({ ok: false, reason: 'full', waitedMs: 0 });
+      // First come, first served: everyone queued goes first. A newcomer that the lane cannot reach
+      // before its deadline would only wait to be refused, and hold the memory and a timer meanwhile.
+      if (!lane.overloaded && expectedWait(key, lane.list.length) > deadline - reserveMs - now) {
+        return Promise.resolve({ ok: false, reason: 'deadline', waitedMs: 0 });
+      }
 
       return new Promise<Admission>((resolve) => {
         const waiter: Waiter<K> = {
@@ -229,6 +263,16 @@ export function createAdmissionQueue<K extends string>(options: AdmissionQueueOp
         if (displaced?.linked) {
           if (now >= expiry(displaced.value)) expire(displaced, now);
           else arm(displaced, now);
+        }
+        // Newest first: the oldest are served last, so those past what the lane can serve within the
+        // slough time would be shed at their expiry anyway. Shed them now, while a 503 is still fast.
+        if (lane.overloaded) {
+          const keep = servableWithin(key, sloughMs);
+          while (lane.list.length > keep) {
+            const oldest = lane.list.oldestNode;
+            if (!oldest || oldest === node) break;
+            reject(oldest, 'shed', now);
+          }
         }
         // In LIFO mode the newcomer goes first; in FIFO the order decides.
         drain();

@@ -9,6 +9,7 @@ import { createBulkheads } from './bulkheads.js';
 import { type Clock, systemClock, type TimerHandle } from './clock.js';
 import { watchDeadline } from './deadline-watch.js';
 import { createStatsRecorder, type GuardEvent, type GuardStats } from './guard-stats.js';
+import { createHoldTimes } from './hold-time.js';
 import { Lease } from './lease.js';
 import {
   currentRequestContext,
@@ -182,6 +183,11 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
     keys: QUERY_CLASSES,
     reserveMs: 1,
     ...options.queue,
+    // A class drains through the slots its share gives it when others are about.
+    drainRate: (key) => ({
+      slots: Math.max(1, Math.floor(policies[key].share * limit.limit)),
+      holdMs: holds.mean(key),
+    }),
     tryTake: (key, waiting) => {
       if (key === 'heavy' && heavyOverBudget()) return 'class-full';
       const taken = bulkheads.tryTake(key, limit.limit, waiting);
@@ -189,6 +195,7 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
       return taken;
     },
   });
+  const holds = createHoldTimes(QUERY_CLASSES);
   const recorder = createStatsRecorder();
   // The statement_timeout each pooled connection currently has; SET only when the class changes it.
   const timeouts = new WeakMap<pg.PoolClient, number>();
@@ -197,7 +204,8 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
   const contextNow = (): RequestContext =>
     currentRequestContext() ?? { deadline: clock.now() + defaultTimeoutMs, queryClass: defaultClass };
 
-  const freeSlot = (queryClass: QueryClass) => {
+  const freeSlot = (queryClass: QueryClass, admittedAt?: number) => {
+    if (admittedAt !== undefined) holds.record(queryClass, clock.monotonic() - admittedAt);
     bulkheads.release(queryClass);
     queue.drain();
   };
@@ -250,8 +258,9 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
       throw new BulwarkError('DATA_ERR_OVERLOADED', REJECTION_MESSAGES[admission.reason]);
     }
     emit({ type: 'admitted', queryClass: ctx.queryClass, waitedMs: admission.waitedMs });
+    const admittedAt = clock.monotonic();
     const client = await connect(ctx);
-    const held = new Lease(client, ctx, clock, cancelBackend, {
+    const held = new Lease(client, ctx, clock, cancelBackend, admittedAt, {
       onStatement(durationMs, outcome) {
         // Charged only beside critical work: time heavy used alone took nothing from anyone.
         if (ctx.queryClass === 'heavy' && heavyBudget && criticalActive(clock.now())) {
@@ -286,13 +295,13 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
     // A connection the server dropped must never serve another request: destroy it.
     if (broken) {
       held.client.release(broken);
-      freeSlot(queryClass);
+      freeSlot(queryClass, held.admittedAt);
       return;
     }
     // The common case, at once: the next request must not queue for a slot that is really free.
     if (!rollback && held.idle) {
       held.client.release();
-      freeSlot(queryClass);
+      freeSlot(queryClass, held.admittedAt);
       return;
     }
     const done = held.settled().then(async () => {
@@ -304,8 +313,8 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
       );
     });
     done.then(
-      () => freeSlot(queryClass),
-      () => freeSlot(queryClass),
+      () => freeSlot(queryClass, held.admittedAt),
+      () => freeSlot(queryClass, held.admittedAt),
     );
   };
 

@@ -30,6 +30,8 @@ export class Lease {
     private readonly ctx: RequestContext,
     private readonly clock: Clock,
     private readonly cancelBackend: CancelBackend,
+    /** When the slot was granted (the clock's monotonic ms): the hold the guard measures. */
+    readonly admittedAt: number,
     private readonly hooks: LeaseHooks,
   ) {}
 

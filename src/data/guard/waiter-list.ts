@@ -19,6 +19,10 @@ export class WaiterList<T> {
     return this.head?.value;
   }
 
+  get oldestNode(): ListNode<T> | undefined {
+    return this.head;
+  }
+
   get newest(): T | undefined {
     return this.tail?.value;
   }
