@@ -1,5 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  LogController,
+} from 'fastify';
 import { type Config, resolveOpsToken } from '../config/index.js';
 import type { ClusterMetrics } from '../telemetry/index.js';
 import { isLoopback, requireOpsToken } from './ops-token.js';
@@ -39,7 +44,11 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
  */
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
   const { config } = options;
-  const app = Fastify({ loggerInstance: options.log, disableRequestLogging: true });
+  // Scrapes and polls would fill the log with a line each; the ops server logs its own events only.
+  const app = Fastify({
+    loggerInstance: options.log,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   app.decorate('opsToken', options.token ?? resolveOpsToken(config));
   app.addHook('onRequest', async (request, reply) => {
     if (READ_METHODS.has(request.method) && isLoopback(request.socket.remoteAddress)) return undefined;
