@@ -320,3 +320,23 @@ test('under a standing queue the oldest waiters that LIFO cannot reach within th
   await settle();
   assert.deepEqual(s.order, ['holder', 'w3']);
 });
+
+test("a queue that always waits less than one of the lane's hold times is not a standing queue; the same waits on a faster lane are", async () => {
+  const modes: string[] = [];
+  const refused: number[] = [];
+  for (const holdMs of [20, 4]) {
+    const s = setup(1, { targetMs: 5, intervalMs: 100, holdMs });
+    s.enter('holder', 60_000);
+    // Every waiter is served after 15 ms, for 400 ms: the queue never empties below 15 ms.
+    for (let i = 0; i < 27; i++) {
+      s.enter(`w${i}`, 60_000);
+      s.clock.advance(15);
+      s.free();
+      await settle();
+    }
+    modes.push(s.queue.mode('a'));
+    refused.push([...s.outcomes.values()].filter((o) => !o.ok).length);
+  }
+  assert.deepEqual(modes, ['fifo', 'lifo']);
+  assert.equal(refused[0], 0, 'nobody is shed on the slower lane');
+});

@@ -23,9 +23,9 @@ export interface AdmissionQueueOptions<K extends string> {
   targetMs?: number;
   intervalMs?: number;
   /**
-   * Longest wait while overloaded; defaults to 2 × target (Facebook's slough timeout). Shedding at
-   * the target itself would keep every observed delay under the target, so the detector would turn
-   * itself off after one interval and the queue would swing between FIFO and LIFO.
+   * Longest wait while overloaded; defaults to 2 × the lane's target (Facebook's slough timeout).
+   * Shedding at the target itself would keep every observed delay under the target, so the detector
+   * would turn itself off after one interval and the queue would swing between FIFO and LIFO.
    */
   sloughMs?: number;
   /** Time kept back from the deadline for the query itself: a waiter admitted later could not finish. */
@@ -41,6 +41,11 @@ export interface AdmissionQueueOptions<K extends string> {
    * could not reach within the slough time are shed when they are pushed back, not when they time
    * out. Either way the refused request gets its 503 in microseconds instead of after a wait that
    * was bound to fail. Absent (or a hold time of 0): no prediction, expiry alone decides.
+   *
+   * It also scales the lane's CoDel target: never below one hold time. A pool is a few connections
+   * wide, so a queue one round of queries deep is the normal state of a busy lane, not a standing
+   * queue; with a fixed 5 ms target a database slowed to 8 ms a query by a crowded host read as
+   * overload and shed requests the lane would have served well inside their objective.
    */
   drainRate?: (key: K) => DrainRate;
 }
@@ -94,7 +99,9 @@ export function createAdmissionQueue<K extends string>(options: AdmissionQueueOp
   const { clock, tryTake } = options;
   const targetMs = options.targetMs ?? 5;
   const intervalMs = options.intervalMs ?? 100;
-  const sloughMs = options.sloughMs ?? 2 * targetMs;
+  /** The lane's CoDel target: the configured one, or one hold time when the lane is slower. */
+  const targetOf = (key: K): number => Math.max(targetMs, options.drainRate?.(key).holdMs ?? 0);
+  const sloughOf = (key: K): number => options.sloughMs ?? 2 * targetOf(key);
   const reserveMs = options.reserveMs ?? 0;
   const maxWaitMs = options.maxWaitMs ?? 30_000;
   const maxWaiters = options.maxWaiters ?? 10_000;
@@ -103,7 +110,7 @@ export function createAdmissionQueue<K extends string>(options: AdmissionQueueOp
       k,
       {
         list: new WaiterList<Waiter<K>>(),
-        codel: createCodel({ targetMs, intervalMs }, clock.now()),
+        codel: createCodel({ targetMs: () => targetOf(k), intervalMs }, clock.now()),
         overloaded: false,
         sweepDue: false,
       },
@@ -144,7 +151,7 @@ export function createAdmissionQueue<K extends string>(options: AdmissionQueueOp
   const expiry = (w: Waiter<K>) => {
     const lane = laneOf(w.key);
     const slough =
-      lane.overloaded && lane.list.newest !== w ? w.enqueuedAt + sloughMs : Number.POSITIVE_INFINITY;
+      lane.overloaded && lane.list.newest !== w ? w.enqueuedAt + sloughOf(w.key) : Number.POSITIVE_INFINITY;
     return Math.min(w.deadline - reserveMs, w.enqueuedAt + maxWaitMs, slough);
   };
 
@@ -267,7 +274,7 @@ export function createAdmissionQueue<K extends string>(options: AdmissionQueueOp
         // Newest first: the oldest are served last, so those past what the lane can serve within the
         // slough time would be shed at their expiry anyway. Shed them now, while a 503 is still fast.
         if (lane.overloaded) {
-          const keep = servableWithin(key, sloughMs);
+          const keep = servableWithin(key, sloughOf(key));
           while (lane.list.length > keep) {
             const oldest = lane.list.oldestNode;
             if (!oldest || oldest === node) break;

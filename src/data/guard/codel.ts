@@ -4,8 +4,11 @@
  * that drains within an interval is normal and harmless; a queue that never drains only adds delay.
  */
 export interface CodelOptions {
-  /** Queueing delay that is acceptable to have at least once per interval (5 ms). */
-  targetMs: number;
+  /**
+   * Queueing delay that is acceptable to have at least once per interval (5 ms); a function when the
+   * target follows something measured (read at the end of each interval).
+   */
+  targetMs: number | (() => number);
   /** Window over which the minimum delay is taken (100 ms). */
   intervalMs: number;
 }
@@ -32,7 +35,8 @@ export function createCodel(options: CodelOptions, start: number): Codel {
     // When at least one whole interval passed since the last one with samples, that last interval is
     // empty: nothing was dequeued, so the queue stands if anyone has been waiting past the target.
     const min = now >= intervalEnd + options.intervalMs ? Number.POSITIVE_INFINITY : minDelay;
-    overloaded = Number.isFinite(min) ? min > options.targetMs : (oldestWaitMs ?? 0) > options.targetMs;
+    const target = typeof options.targetMs === 'function' ? options.targetMs() : options.targetMs;
+    overloaded = Number.isFinite(min) ? min > target : (oldestWaitMs ?? 0) > target;
     minDelay = Number.POSITIVE_INFINITY;
     intervalEnd = now + options.intervalMs;
   };
