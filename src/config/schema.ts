@@ -64,7 +64,7 @@ export const ConfigSchema = Type.Object(
         ),
         codelTargetMs: Int(
           5,
-          'Queueing delay the admission queue tolerates before it sheds (CoDel target).',
+          'Queueing delay the admission queue tolerates before it sheds (CoDel target); a lane whose queries hold a connection longer uses one hold time instead.',
           1,
         ),
         codelIntervalMs: Int(
