@@ -94,3 +94,30 @@ test('thresholds evaluate against the whole run, a request name and a phase', ()
     ],
   );
 });
+
+test('a latency bound can be a multiple of another group of the same run, and says what it compared with', () => {
+  const r = result();
+  r.byName.tags = { ...r.byName.home, latency: summary(4, 8, 9) } as LoadResult['byName'][string];
+  const out = evaluateThresholds(r, {
+    'latency{name:home}': ['p(50)<3x{name:tags}', 'p(50)<2x{name:tags}', 'p(95)<=10x{name:tags}'],
+    'latency{name:missing}': ['p(50)<2x{name:tags}'],
+    latency: ['p(50)<2x{name:nowhere}'],
+  });
+  assert.deepEqual(
+    out.map((t) => [t.condition, t.ok, t.actual]),
+    [
+      ['p(50)<3x{name:tags}', true, 10],
+      ['p(50)<2x{name:tags}', false, 10],
+      ['p(95)<=10x{name:tags}', true, 80],
+      ['p(50)<2x{name:tags}', false, null],
+      ['p(50)<2x{name:nowhere}', false, 10],
+    ],
+  );
+  assert.equal(out[1]?.detail, 'ms; bound 8.00 ms = 2 × 4.00 ms of name:tags');
+  assert.equal(out[4]?.detail, 'reference: no requests matched name:nowhere');
+  assert.deepEqual(parseCondition('p(50) < 2.5x{phase:spike}'), {
+    ok: true,
+    cond: { agg: 'p', p: 50, op: '<', value: 2.5, relativeTo: { by: 'phase', value: 'spike' } },
+  });
+  assert.equal(parseCondition('rate<2x{name:tags}').ok, false, 'a rate is not relative to a latency');
+});

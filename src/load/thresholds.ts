@@ -1,6 +1,9 @@
 // Thresholds in the k6 manner: `metric{filter:value}: ["agg op number"]`, e.g.
 // `latency{name:home}: ["p(95)<300"]` or `errors: ["rate<1%"]`. A breached threshold makes the run
-// exit non-zero, so a pipeline can gate on it.
+// exit non-zero, so a pipeline can gate on it. A latency bound may also be a multiple of the same
+// aggregate of another group of the same run, `p(50)<2x{name:tags}`: on a shared machine a crowded
+// host slows every request alike, so the ratio of a database-bound request to one that never reaches
+// the database moves with the database path and hardly with the machine's noise.
 import type { GroupStats, LoadResult, ThresholdOutcome, UserStats } from './result-types.js';
 
 export const THRESHOLD_METRICS = [
@@ -39,17 +42,28 @@ interface Condition {
   p?: number;
   op: Op;
   value: number;
+  /** When set, the bound is `value` times the same aggregate of this group of the same run. */
+  relativeTo?: { by: 'name' | 'phase'; value: string };
 }
 
 export function parseCondition(text: string): { ok: true; cond: Condition } | { ok: false; problem: string } {
   const m =
-    /^\s*(p\((\d+(?:\.\d+)?)\)|avg|med|max|rate|count)\s*(<=|>=|==|!=|<|>)\s*(\d+(?:\.\d+)?)(%?)\s*$/.exec(
+    /^\s*(p\((\d+(?:\.\d+)?)\)|avg|med|max|rate|count)\s*(<=|>=|==|!=|<|>)\s*(\d+(?:\.\d+)?)(%|x\{(name|phase):([^}]+)\})?\s*$/.exec(
       text,
     );
-  if (!m) return { ok: false, problem: 'expected e.g. p(95)<300, avg<100, max<2000, rate<1%, count==0' };
+  if (!m)
+    return {
+      ok: false,
+      problem: 'expected e.g. p(95)<300, avg<100, max<2000, rate<1%, count==0, p(50)<2x{name:tags}',
+    };
   const agg = (m[1] as string).startsWith('p(') ? 'p' : (m[1] as string);
   const value = Number(m[4]) / (m[5] === '%' ? 100 : 1);
   const cond: Condition = { agg, op: m[3] as Op, value };
+  if (m[6]) {
+    if (agg === 'rate' || agg === 'count')
+      return { ok: false, problem: 'only a latency aggregate (p(N), avg, med, max) can be relative' };
+    cond.relativeTo = { by: m[6] as 'name' | 'phase', value: (m[7] as string).trim() };
+  }
   if (agg === 'p') cond.p = Number(m[2]);
   if (cond.p !== undefined && (cond.p <= 0 || cond.p > 100))
     return { ok: false, problem: 'p(N) needs 0 < N ≤ 100' };
@@ -140,6 +154,24 @@ function actualOf(r: LoadResult, key: Key, c: Condition): { value: number | null
   }
 }
 
+/** The number a condition compares with: its own, or that multiple of the reference group's aggregate. */
+function boundOf(r: LoadResult, key: Key, c: Condition): { value: number | null; detail: string } {
+  if (!c.relativeTo) return { value: c.value, detail: '' };
+  if (key.metric !== 'latency' && key.metric !== 'service')
+    return { value: null, detail: 'only latency and service bounds can be relative' };
+  const reference = actualOf(
+    r,
+    { metric: key.metric, filter: c.relativeTo },
+    { ...c, relativeTo: undefined },
+  );
+  if (reference.value === null) return { value: null, detail: `reference: ${reference.detail}` };
+  const bound = c.value * reference.value;
+  return {
+    value: bound,
+    detail: `; bound ${bound.toFixed(2)} ms = ${c.value} × ${reference.value.toFixed(2)} ms of ${c.relativeTo.by}:${c.relativeTo.value}`,
+  };
+}
+
 /** Evaluates every threshold of a scenario against a run's result. */
 export function evaluateThresholds(r: LoadResult, thresholds: Record<string, string[]>): ThresholdOutcome[] {
   const out: ThresholdOutcome[] = [];
@@ -152,12 +184,18 @@ export function evaluateThresholds(r: LoadResult, thresholds: Record<string, str
         continue;
       }
       const { value, detail } = actualOf(r, k.key, c.cond);
+      const bound = boundOf(r, k.key, c.cond);
       out.push({
         metric: rawKey,
         condition,
-        ok: value !== null && compare(value, c.cond.op, c.cond.value),
+        ok: value !== null && bound.value !== null && compare(value, c.cond.op, bound.value),
         actual: value,
-        detail: value === null ? `${detail || 'this metric has no such aggregate'}` : detail,
+        detail:
+          value === null
+            ? `${detail || 'this metric has no such aggregate'}`
+            : bound.value === null
+              ? bound.detail
+              : `${detail}${bound.detail}`,
       });
     }
   }

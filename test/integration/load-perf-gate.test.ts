@@ -1,7 +1,8 @@
 // The CI performance gate catches a slowdown: the same gate (scenarios/perf-ci.yaml, run by
-// `bulwark drill perf-ci --url`) passes against the hardened stack, then fails once the indexes behind
-// listing by author and by tag (and so the feed) are dropped, as a careless migration would. The
-// factor by which the database-bound requests slowed is printed with the result.
+// `bulwark drill perf-ci --url`) passes against the hardened stack, fails when the index behind the
+// tag listing is dropped (a careless migration; on this dataset the listing gets about 2× slower),
+// and fails once the author listing's index (and so the feed's) is gone too. The factor by which
+// each database-bound request slowed is printed with the result.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -56,30 +57,51 @@ after(async () => {
   await stack?.exited;
 });
 
-test('the perf gate passes on the hardened stack and fails once the list indexes are dropped', async () => {
+test('the perf gate passes on the hardened stack, fails when one listing is about 2× slower, and fails once the author index is dropped too', async (t) => {
   const out = tempDir('bulwark-perf-gate-');
   const normal = await runGate(stack.baseUrl, out);
   const before = latestResult(out);
   assert.equal(normal.code, 0, normal.stdout);
+  const factor = (r: LoadResult, n: string) =>
+    (r.byName[n]?.latency.p50 ?? 0) / (before.byName[n]?.latency.p50 ?? 1);
+  const breachedBy = (r: LoadResult) =>
+    r.thresholds.filter((x) => !x.ok).map((x) => `${x.metric} ${x.condition}`);
+
+  // The tag listing alone loses its index: on this dataset that makes it about twice as slow, the
+  // slowdown a fixed latency line cannot catch on a noisy machine.
+  await dropIndexes(['article_tags_tag_created_idx']);
+  const tagSlow = await runGate(stack.baseUrl, out);
+  const tagRun = latestResult(out);
+  t.diagnostic(
+    `tag index dropped: by-tag p50 ×${factor(tagRun, 'by-tag').toFixed(2)}; breached ${breachedBy(tagRun).join(', ')}`,
+  );
+  assert.equal(tagSlow.code, 99, tagSlow.stdout);
+  assert.ok(
+    breachedBy(tagRun).includes('latency{name:by-tag} p(50)<2.5x{name:current-user}'),
+    `the slower listing itself breaches its line: ${breachedBy(tagRun).join(', ')}`,
+  );
+
+  await dropIndexes(['articles_author_created_idx']);
+  const slowed = await runGate(stack.baseUrl, out);
+  const afterRun = latestResult(out);
+  t.diagnostic(
+    `author index dropped too: p50 of ${DB_BOUND.map((n) => `${n} ×${factor(afterRun, n).toFixed(2)}`).join(', ')}`,
+  );
+  assert.equal(slowed.code, 99, slowed.stdout);
+  const breached = breachedBy(afterRun);
+  for (const n of ['by-author', 'feed'])
+    assert.ok(
+      breached.some((m) => m.startsWith(`latency{name:${n}}`)),
+      `${n} breaches: ${breached.join(', ')}`,
+    );
+});
+
+async function dropIndexes(names: string[]): Promise<void> {
   const client = new pg.Client(stack.databaseUrl);
   await client.connect();
   try {
-    await client.query('DROP INDEX articles_author_created_idx');
-    await client.query('DROP INDEX article_tags_tag_created_idx');
+    for (const name of names) await client.query(`DROP INDEX ${name}`);
   } finally {
     await client.end();
   }
-  const slowed = await runGate(stack.baseUrl, out);
-  const afterRun = latestResult(out);
-  const factors = DB_BOUND.map(
-    (n) =>
-      `${n} ×${((afterRun.byName[n]?.latency.p50 ?? 0) / (before.byName[n]?.latency.p50 ?? 1)).toFixed(2)}`,
-  );
-  process.stdout.write(`# with the indexes dropped, p50 of ${factors.join(', ')}\n`);
-  assert.equal(slowed.code, 99, slowed.stdout);
-  const breached = afterRun.thresholds.filter((t) => !t.ok).map((t) => t.metric);
-  assert.ok(
-    breached.some((m) => m.startsWith('latency{name:')),
-    breached.join(', '),
-  );
-});
+}
