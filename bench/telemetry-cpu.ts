@@ -9,6 +9,7 @@
 // it reported itself finished, so the request deadline aborted its signal and built a DOMException
 // per request, a cost a real server never pays, which inflated both sides and flattered the ratio.
 //   npm run bench:telemetry:cpu -- [--runs 5] [--requests 15000] [--connections 4] [--profile DIR]
+//                                  [--variants off,on,all-traces,no-traces,no-logs]
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -25,8 +26,18 @@ import { workerLogDestination } from '../src/telemetry/index.js';
 import { startTestDatabase, testConfig } from '../test/support/stack.js';
 import { describeMachine, machineLine } from './machine.js';
 
-const VARIANTS = ['off', 'on', 'all-traces'] as const;
-type Variant = (typeof VARIANTS)[number];
+// on: metrics, the log line, traces of one request in ten; all-traces: every request traced;
+// no-traces, no-logs: `on` with one part left out (no OTLP endpoint; log level warn).
+const ALL_VARIANTS = ['off', 'on', 'all-traces', 'no-traces', 'no-logs'] as const;
+type Variant = (typeof ALL_VARIANTS)[number];
+/** `--variants off,on,no-traces`: which configurations to compare (default off, on, all-traces). */
+const VARIANTS: readonly Variant[] = (() => {
+  const i = process.argv.indexOf('--variants');
+  const list = (i >= 0 ? String(process.argv[i + 1]) : 'off,on,all-traces').split(',') as Variant[];
+  for (const v of list) if (!ALL_VARIANTS.includes(v)) throw new Error(`unknown variant ${v}`);
+  if (!list.includes('off')) throw new Error('--variants must include off, the baseline');
+  return list;
+})();
 const WARMUP_REQUESTS = 3_000;
 const profileDir = (() => {
   const i = process.argv.indexOf('--profile');
@@ -45,7 +56,8 @@ type FromChild = { type: 'listening'; port: number } | { type: 'started' } | { t
 
 /** In a child: a worker's app over `url` as the variant says, on a loopback port, until disconnected. */
 async function child(variant: Variant, url: string): Promise<void> {
-  const config = testConfig({ 'log.level': 'info', 'telemetry.enabled': String(variant !== 'off') });
+  const level = variant === 'no-logs' ? 'warn' : 'info';
+  const config = testConfig({ 'log.level': level, 'telemetry.enabled': String(variant !== 'off') });
   const telemetry = config.telemetry.enabled ? await createWorkerTelemetry(config) : undefined;
   const data = createWorkerData(config, {
     databaseUrl: url,
@@ -59,7 +71,7 @@ async function child(variant: Variant, url: string): Promise<void> {
     db: data.db,
     jwtSecret: 'bench-only-secret',
     // The worker's own destination and level, into a pipe this process drains, as a worker's stdout.
-    logger: pino({ level: 'info' }, workerLogDestination(1)),
+    logger: pino({ level }, workerLogDestination(1)),
     telemetry: telemetry?.http ?? { logRequests: false },
     requestBudgetMs: 5_000,
     ...(data.cache ? { cache: telemetry ? telemetry.timedCache(data.cache) : data.cache } : {}),
@@ -158,7 +170,7 @@ async function sample(
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: {
       ...process.env,
-      OTEL_EXPORTER_OTLP_ENDPOINT: variant === 'off' ? '' : sinkUrl,
+      OTEL_EXPORTER_OTLP_ENDPOINT: variant === 'off' || variant === 'no-traces' ? '' : sinkUrl,
       OTEL_TRACES_SAMPLER: variant === 'all-traces' ? 'parentbased_always_on' : 'parentbased_traceidratio',
       OTEL_TRACES_SAMPLER_ARG: '0.1',
       ...(profileDir ? { BULWARK_BENCH_PROFILE_DIR: profileDir } : {}),
@@ -225,7 +237,7 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
   const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
-  const results: Record<Variant, number[]> = { off: [], on: [], 'all-traces': [] };
+  const results = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
   try {
     await seed(db.url);
     for (let r = 0; r < runs; r++) {

@@ -168,7 +168,7 @@ async function main() {
         rate ??= s.rate; // the first saturation sets the moderate rate for every open-model window
         samples.push(s);
         progress(
-          `run ${run + 1}/${runs} ${variant.padEnd(3)}: saturation ${s.closed.throughput.toFixed(0)} req/s, ${goodput(s.closed).toFixed(0)} 2xx/s (non-2xx ${s.closed.errors.total}), ` +
+          `run ${run + 1}/${runs} ${variant.padEnd(3)}: saturation ${s.closed.throughput.toFixed(0)} req/s, ${goodput(s.closed).toFixed(0)} 2xx/s (not 2xx: ${JSON.stringify(s.closed.errors.byKind)}), ` +
             `at ${rate} req/s: p50 ${(s.open.latencyUs.p50 / 1000).toFixed(1)} ms, p99 ${(s.open.latencyUs.p99 / 1000).toFixed(1)} ms, ` +
             `stack ${cores(s.open).toFixed(2)} cores; load ${loadavg()[0]?.toFixed(2)}`,
         );

@@ -231,8 +231,8 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
   });
 
   // Children by label values, made once per combination (series are bounded, so are these maps):
-  // `histogram.observe({labels}, v)` would build a label object and look its series up by a string
-  // made from it on every request. Nested maps by value find the child without building anything.
+  // `histogram.observe({labels}, v)` builds a label object per request; nested maps by value find
+  // the child without building one (prom-client's child still keys its series by a label string).
   type Child = Histogram.Internal<string>;
   const httpChildren = new Map<string, Map<string, Map<number, Child>>>();
   const httpChild = (route: string, method: string, status: number): Child => {
