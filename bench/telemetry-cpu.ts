@@ -1,29 +1,63 @@
-// The CPU each request costs the worker with telemetry off and on, measured inside one process
-// with Fastify's inject (no network, no load generator), so a busy shared machine, which ruins
-// throughput comparisons, barely moves it. One child process per sample (OpenTelemetry installs
-// process-wide state), variants interleaved, medians.
-//   npm run bench:telemetry:cpu -- [--runs 5] [--requests 20000]
-import { execFile } from 'node:child_process';
+// The CPU each request costs a worker with telemetry off and on. The worker is a child process
+// serving HTTP on loopback (built exactly as `createWorkerTelemetry` + `buildApp` wire a worker);
+// this process drives it with a closed loop of undici connections and the child reports its own CPU
+// over the measured window, so the load generator's CPU is not counted and a busy shared machine,
+// which ruins throughput comparisons, moves it far less. One child per sample (OpenTelemetry keeps
+// process-wide state), variants interleaved (ABC, CBA, …), medians.
+//
+// Real sockets rather than Fastify's inject: under inject every request's response closed before
+// it reported itself finished, so the request deadline aborted its signal and built a DOMException
+// per request, a cost a real server never pays, which inflated both sides and flattered the ratio.
+//   npm run bench:telemetry:cpu -- [--runs 5] [--requests 15000] [--connections 4] [--profile DIR]
+//                                  [--variants off,on,all-traces,no-traces,no-logs]
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
-import { promisify } from 'node:util';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { Pool } from 'undici';
 import { buildApp } from '../src/http/index.js';
 import { createWorkerData, createWorkerTelemetry } from '../src/scale/index.js';
+import { workerLogDestination } from '../src/telemetry/index.js';
 import { startTestDatabase, testConfig } from '../test/support/stack.js';
+import { describeMachine, machineLine } from './machine.js';
 
-const run = promisify(execFile);
-const VARIANTS = ['off', 'on', 'all-traces'] as const;
-type Variant = (typeof VARIANTS)[number];
+// on: metrics, the log line, traces of one request in ten; all-traces: every request traced;
+// no-traces, no-logs: `on` with one part left out (no OTLP endpoint; log level warn).
+const ALL_VARIANTS = ['off', 'on', 'all-traces', 'no-traces', 'no-logs'] as const;
+type Variant = (typeof ALL_VARIANTS)[number];
+/** `--variants off,on,no-traces`: which configurations to compare (default off, on, all-traces). */
+const VARIANTS: readonly Variant[] = (() => {
+  const i = process.argv.indexOf('--variants');
+  const list = (i >= 0 ? String(process.argv[i + 1]) : 'off,on,all-traces').split(',') as Variant[];
+  for (const v of list) if (!ALL_VARIANTS.includes(v)) throw new Error(`unknown variant ${v}`);
+  if (!list.includes('off')) throw new Error('--variants must include off, the baseline');
+  return list;
+})();
+const WARMUP_REQUESTS = 3_000;
+const profileDir = (() => {
+  const i = process.argv.indexOf('--profile');
+  if (i < 0) return undefined;
+  const dir = resolve(String(process.argv[i + 1]));
+  mkdirSync(dir, { recursive: true });
+  return dir;
+})();
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 
-/** In a child: builds a worker's app over `url` as the variant says and measures CPU per request. */
-async function child(variant: Variant, url: string, requests: number): Promise<void> {
-  const config = testConfig({ 'log.level': 'info', 'telemetry.enabled': String(variant !== 'off') });
+type ToChild = { type: 'start' } | { type: 'stop' };
+type FromChild = { type: 'listening'; port: number } | { type: 'started' } | { type: 'cpu'; us: number };
+
+/** In a child: a worker's app over `url` as the variant says, on a loopback port, until disconnected. */
+async function child(variant: Variant, url: string): Promise<void> {
+  const level = variant === 'no-logs' ? 'warn' : 'info';
+  const config = testConfig({ 'log.level': level, 'telemetry.enabled': String(variant !== 'off') });
   const telemetry = config.telemetry.enabled ? await createWorkerTelemetry(config) : undefined;
   const data = createWorkerData(config, {
     databaseUrl: url,
@@ -36,35 +70,44 @@ async function child(variant: Variant, url: string, requests: number): Promise<v
     config,
     db: data.db,
     jwtSecret: 'bench-only-secret',
-    logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false })),
+    // The worker's own destination and level, into a pipe this process drains, as a worker's stdout.
+    logger: pino({ level }, workerLogDestination(1)),
     telemetry: telemetry?.http ?? { logRequests: false },
     requestBudgetMs: 5_000,
     ...(data.cache ? { cache: telemetry ? telemetry.timedCache(data.cache) : data.cache } : {}),
   });
-  await app.ready();
-  const list = await app.inject({ method: 'GET', url: '/api/articles?limit=10' });
-  const articles = (list.json() as { articles: { slug: string; author: { username: string } }[] }).articles;
-  // The reader's journey of S2: tags, a list, then each article, its comments and its author.
-  const paths = [
-    '/api/tags',
-    '/api/articles?limit=10',
-    ...articles.flatMap((a) => [
-      `/api/articles/${a.slug}`,
-      `/api/articles/${a.slug}/comments`,
-      `/api/profiles/${a.author.username}`,
-    ]),
-  ];
-  const go = async (n: number) => {
-    for (let i = 0; i < n; i++) await app.inject({ method: 'GET', url: paths[i % paths.length] as string });
-  };
-  await go(3_000);
-  const t0 = process.cpuUsage();
-  await go(requests);
-  const cpu = process.cpuUsage(t0);
-  process.stdout.write(`${JSON.stringify({ variant, usPerRequest: (cpu.user + cpu.system) / requests })}\n`);
-  await app.close();
-  await data.close();
-  await telemetry?.close();
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const send = (m: FromChild) => process.send?.(m);
+  // `--profile DIR`: a V8 CPU profile of exactly the measured window, one file per sample.
+  const profileDir = process.env.BULWARK_BENCH_PROFILE_DIR;
+  const session = profileDir ? new Session() : undefined;
+  let t0: NodeJS.CpuUsage | undefined;
+  process.on('message', async (m: ToChild) => {
+    if (m.type === 'start') {
+      if (session) {
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.setSamplingInterval', { interval: 50 });
+        await session.post('Profiler.start');
+      }
+      t0 = process.cpuUsage();
+      send({ type: 'started' });
+    } else if (m.type === 'stop' && t0) {
+      const cpu = process.cpuUsage(t0);
+      if (session && profileDir) {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(join(profileDir, `${variant}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+      }
+      send({ type: 'cpu', us: cpu.user + cpu.system });
+    }
+  });
+  process.once('disconnect', async () => {
+    await app.close();
+    await data.close();
+    await telemetry?.close();
+    process.exit(0);
+  });
+  send({ type: 'listening', port: (app.server.address() as AddressInfo).port });
 }
 
 async function seed(url: string): Promise<void> {
@@ -98,9 +141,95 @@ async function seed(url: string): Promise<void> {
   await data.close();
 }
 
+/** Sends `n` GETs over `pool` from `connections` closed loops; returns how many were not 200. */
+async function drive(pool: Pool, paths: string[], n: number, connections: number): Promise<number> {
+  let next = 0;
+  let errors = 0;
+  const loop = async () => {
+    while (next < n) {
+      const path = paths[next++ % paths.length] as string;
+      const res = await pool.request({ method: 'GET', path });
+      await res.body.dump();
+      if (res.statusCode !== 200) errors++;
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, loop));
+  return errors;
+}
+
+/** One sample: a fresh worker child, warmed up, then CPU µs per request over `requests`. */
+async function sample(
+  variant: Variant,
+  dbUrl: string,
+  sinkUrl: string,
+  requests: number,
+  connections: number,
+): Promise<number> {
+  const proc: ChildProcess = fork(fileURLToPath(import.meta.url), ['--child', variant, dbUrl], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env: {
+      ...process.env,
+      OTEL_EXPORTER_OTLP_ENDPOINT: variant === 'off' || variant === 'no-traces' ? '' : sinkUrl,
+      OTEL_TRACES_SAMPLER: variant === 'all-traces' ? 'parentbased_always_on' : 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
+      ...(profileDir ? { BULWARK_BENCH_PROFILE_DIR: profileDir } : {}),
+    },
+  });
+  const next = <T extends FromChild['type']>(type: T) =>
+    new Promise<Extract<FromChild, { type: T }>>((resolve, reject) => {
+      const onMessage = (m: FromChild) => {
+        if (m.type !== type) return;
+        proc.off('message', onMessage);
+        resolve(m as Extract<FromChild, { type: T }>);
+      };
+      proc.on('message', onMessage);
+      proc.once('exit', (code) => reject(new Error(`the ${variant} worker exited (${code})`)));
+    });
+  proc.stdout?.resume();
+  const exited = new Promise((r) => proc.once('exit', r));
+  try {
+    const { port } = await next('listening');
+    const pool = new Pool(`http://127.0.0.1:${port}`, { connections });
+    try {
+      const list = await pool.request({ method: 'GET', path: '/api/articles?limit=10' });
+      const { articles } = (await list.body.json()) as {
+        articles: { slug: string; author: { username: string } }[];
+      };
+      // The reader's journey of S2: tags, a list, then each article, its comments and its author.
+      const paths = [
+        '/api/tags',
+        '/api/articles?limit=10',
+        ...articles.flatMap((a) => [
+          `/api/articles/${a.slug}`,
+          `/api/articles/${a.slug}/comments`,
+          `/api/profiles/${a.author.username}`,
+        ]),
+      ];
+      await drive(pool, paths, WARMUP_REQUESTS, connections);
+      const started = next('started');
+      proc.send({ type: 'start' } satisfies ToChild);
+      await started;
+      const errors = await drive(pool, paths, requests, connections);
+      if (errors > 0) throw new Error(`${errors} of ${requests} requests to the ${variant} worker failed`);
+      const cpu = next('cpu');
+      proc.send({ type: 'stop' } satisfies ToChild);
+      return (await cpu).us / requests;
+    } finally {
+      await pool.close();
+    }
+  } finally {
+    proc.disconnect();
+    await exited;
+  }
+}
+
 async function main(): Promise<void> {
   const runs = arg('runs', 5);
-  const requests = arg('requests', 20_000);
+  const requests = arg('requests', 15_000);
+  const connections = arg('connections', 4);
+  const machine = await describeMachine();
+  process.stderr.write(`${machineLine(machine)}\n`);
   const db = await startTestDatabase();
   const sink = createServer((req, res) => {
     req.resume();
@@ -108,28 +237,17 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
   const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
-  const results: Record<Variant, number[]> = { off: [], on: [], 'all-traces': [] };
+  const results = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
   try {
     await seed(db.url);
     for (let r = 0; r < runs; r++) {
+      // Alternate the order so that drift on the machine falls on every variant alike.
       const order = r % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
       for (const variant of order) {
-        const env = {
-          ...process.env,
-          OTEL_EXPORTER_OTLP_ENDPOINT: variant === 'off' ? '' : sinkUrl,
-          OTEL_TRACES_SAMPLER:
-            variant === 'all-traces' ? 'parentbased_always_on' : 'parentbased_traceidratio',
-          OTEL_TRACES_SAMPLER_ARG: '0.1',
-        };
-        const { stdout } = await run(
-          process.execPath,
-          ['--import', 'tsx', 'bench/telemetry-cpu.ts', '--child', variant, db.url, String(requests)],
-          { env, maxBuffer: 1 << 20 },
-        );
-        const line = JSON.parse(stdout.trim().split('\n').pop() as string) as { usPerRequest: number };
-        results[variant].push(line.usPerRequest);
+        const us = await sample(variant, db.url, sinkUrl, requests, connections);
+        results[variant].push(us);
         process.stderr.write(
-          `run ${r + 1}/${runs} ${variant}: ${line.usPerRequest.toFixed(1)} µs CPU/request; load ${loadavg()[0]?.toFixed(2)}\n`,
+          `run ${r + 1}/${runs} ${variant}: ${us.toFixed(1)} µs CPU/request; load ${loadavg()[0]?.toFixed(2)}\n`,
         );
       }
     }
@@ -137,18 +255,24 @@ async function main(): Promise<void> {
     sink.close();
     await db.stop();
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = Math.floor(s.length / 2);
+    return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+  };
   const off = median(results.off);
   process.stdout.write(
     [
-      `CPU per request in the worker (S2 journey paths, Fastify inject, ${requests} requests, ${runs} runs, medians; load ${loadavg()
+      `CPU per request in the worker (S2 journey paths over loopback HTTP, ${connections} connections, ${requests} requests, ${runs} runs, medians)`,
+      `${machineLine(machine)}; load after ${loadavg()
         .map((l) => l.toFixed(2))
-        .join(' ')})`,
+        .join(' ')}`,
       '',
-      '| variant | µs CPU / request | ÷ off |',
-      '|---|---|---|',
+      '| variant | µs CPU / request (median) | runs | ÷ off |',
+      '|---|---|---|---|',
       ...VARIANTS.map(
-        (v) => `| ${v} | ${median(results[v]).toFixed(1)} | ${(median(results[v]) / off).toFixed(3)} |`,
+        (v) =>
+          `| ${v} | ${median(results[v]).toFixed(1)} | ${results[v].map((x) => x.toFixed(1)).join(', ')} | ${(median(results[v]) / off).toFixed(3)} |`,
       ),
       '',
     ].join('\n'),
@@ -157,8 +281,7 @@ async function main(): Promise<void> {
 
 const i = process.argv.indexOf('--child');
 if (i >= 0) {
-  await child(process.argv[i + 1] as Variant, process.argv[i + 2] as string, Number(process.argv[i + 3]));
-  process.exit(0);
+  await child(process.argv[i + 1] as Variant, process.argv[i + 2] as string);
 } else {
   await main();
 }

@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
-  breakdownOf,
   newRequestTiming,
   type OutboundOutcome,
-  type RequestSpan,
   type RequestTiming,
+  requestLogFields,
   runWithRequestTiming,
   type Tracing,
   type WorkerMetrics,
@@ -20,13 +19,13 @@ export interface HttpTelemetry {
   outbound?: (dependency: string, outcome: OutboundOutcome, startMs: number, endMs: number) => void;
 }
 
-interface InFlight {
-  timing: RequestTiming;
-  span: RequestSpan | undefined;
-}
-
 /** Requests that matched no route share one label, so a scan of random URLs creates no series. */
 export const UNMATCHED_ROUTE = 'unmatched';
+
+// A request decoration rather than a WeakMap keyed by the request: one property store on an object
+// Fastify already shapes for it, where a WeakMap entry per request is an ephemeron for the GC.
+const TIMING = 'bulwarkTiming';
+type TimedRequest = FastifyRequest & { [TIMING]: RequestTiming | null };
 
 function userIdOf(request: FastifyRequest): string | undefined {
   // Only the id: the viewer also holds the bearer token, which must never reach a log line.
@@ -34,45 +33,43 @@ function userIdOf(request: FastifyRequest): string | undefined {
   return typeof viewer?.id === 'string' ? viewer.id : undefined;
 }
 
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
 /**
  * Per request: a timing that the data layer, the cache and outbound calls add to; a span when
- * tracing is on; at the end, the duration histogram by route template (never the raw URL) and one
- * log line with the breakdown: pool wait, database, cache, outbound and the worker's own time.
+ * tracing is on (joining the caller's trace when it sent a `traceparent`); at the end, the duration
+ * histogram by route template (never the raw URL) and one log line with the breakdown: pool wait,
+ * database, cache, outbound and the worker's own time. With nothing to report to (telemetry off),
+ * no hook is installed, so switching telemetry off also switches off its per-request bookkeeping.
  */
 export function installRequestTelemetry(app: FastifyInstance, telemetry: HttpTelemetry): void {
-  const inFlight = new WeakMap<FastifyRequest, InFlight>();
   const { metrics, tracing } = telemetry;
   const logRequests = telemetry.logRequests ?? true;
+  if (!metrics && !tracing && !logRequests) return;
+  app.decorateRequest(TIMING, null);
 
   app.addHook('onRequest', (request, _reply, done) => {
     const timing = newRequestTiming();
-    const span = tracing?.startRequest(request.method, request.url.split('?')[0] ?? '/');
-    if (span) timing.span = span;
-    inFlight.set(request, { timing, span });
+    if (tracing) timing.span = tracing.startRequest(request.method, pathOf(request.url), request.headers);
+    (request as TimedRequest)[TIMING] = timing;
     runWithRequestTiming(timing, done);
   });
 
   app.addHook('onResponse', (request, reply, done) => {
-    const state = inFlight.get(request);
+    const timing = (request as TimedRequest)[TIMING];
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
     const status = reply.statusCode;
     const ms = reply.elapsedTime;
     metrics?.observeRequest(route, request.method, status, ms / 1000);
-    if (state?.span) tracing?.endRequest(state.span, route, status);
-    if (logRequests && state) {
-      const userId = userIdOf(request);
+    if (timing?.span) tracing?.endRequest(timing.span, route, status);
+    if (logRequests && timing)
       request.log.info(
-        {
-          route,
-          method: request.method,
-          status,
-          ...(userId ? { userId } : {}),
-          ...breakdownOf(state.timing, ms),
-          ...(state.span ? { traceId: state.span.traceId } : {}),
-        },
+        requestLogFields(timing, route, request.method, status, userIdOf(request), ms),
         'request',
       );
-    }
     done();
   });
 }

@@ -126,6 +126,8 @@ export async function runSupervisor(
     });
     // Before the workers: the ops port must answer while they start, and a taken port fails fast.
     const registry = createClusterMetrics({
+      // Workers with telemetry off run no metrics server: asking them would only wait for the timeout.
+      askWorkers: config.telemetry.enabled,
       own: createSupervisorMetrics({
         workers: () => Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead()).length,
       }),

@@ -90,7 +90,8 @@ export async function createWorkerTelemetry(config: Readonly<Config>): Promise<W
     metrics.observeOutbound(dependency, outcome, ms);
     const timing = currentRequestTiming();
     if (timing) timing.outboundMs += ms;
-    tracing?.recordSpan(
+    if (!tracing?.recording(timing?.span)) return;
+    tracing.recordSpan(
       timing?.span,
       `outbound ${dependency}`,
       startMs,
@@ -141,7 +142,9 @@ export async function createWorkerTelemetry(config: Readonly<Config>): Promise<W
           metrics.observeCacheRead(!loaded, own);
           const timing = currentRequestTiming();
           if (timing) timing.cacheMs += own;
-          tracing?.recordSpan(timing?.span, 'cache.read', start, end, { 'bulwark.cache.hit': !loaded });
+          // The attributes are built only under a sampled request.
+          if (tracing?.recording(timing?.span))
+            tracing.recordSpan(timing?.span, 'cache.read', start, end, { 'bulwark.cache.hit': !loaded });
         }
       };
       return timed;

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { pino } from 'pino';
 import { buildApp, eventLoopDelayOf } from '../http/index.js';
-import { serveWorkerMetrics } from '../telemetry/index.js';
+import { serveWorkerMetrics, workerLogDestination } from '../telemetry/index.js';
 import { type SupervisorMessage, WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
 import { createWorkerData } from './worker-db.js';
 import { installWorkerMonitor } from './worker-monitor.js';
@@ -18,10 +18,7 @@ export async function runWorker(): Promise<void> {
   delete process.env[WORKER_BOOT_ENV];
   const boot = JSON.parse(raw) as WorkerBoot;
   const { config } = boot;
-  // Asynchronous writes: a log line per request must not cost a blocking write() on the request's
-  // path (nor block the worker when the reader of its stdout is slow); lines written while one
-  // write is in flight go out together.
-  const destination = pino.destination({ dest: 1, sync: false });
+  const destination = workerLogDestination(1);
   const log = pino(
     {
       level: config.log.level,

@@ -52,6 +52,11 @@ export interface ClusterMetricsOptions {
   own: Registry;
   /** A worker that has not answered after this long is left out of this collection (1 s). */
   timeoutMs?: number;
+  /**
+   * Ask the workers (true). False when they keep no metrics (`telemetry.enabled` false): nobody
+   * answers, so a scrape would wait out `timeoutMs` for nothing before serving the supervisor's own.
+   */
+  askWorkers?: boolean;
 }
 
 /**
@@ -66,8 +71,10 @@ export function createClusterMetrics(options: ClusterMetricsOptions): ClusterMet
   let nextId = 0;
   const last = { asked: 0, answered: 0 };
 
+  const askWorkers = options.askWorkers ?? true;
+
   const collectWorkers = (): Promise<MetricsJson[]> => {
-    const workers = Object.values(cluster.workers ?? {}).filter((w) => w?.isConnected());
+    const workers = askWorkers ? Object.values(cluster.workers ?? {}).filter((w) => w?.isConnected()) : [];
     const id = nextId++;
     last.asked = workers.length;
     last.answered = 0;

@@ -6,6 +6,7 @@ export {
   type MetricsJson,
   serveWorkerMetrics,
 } from './cluster-metrics.js';
+export { LOG_MAX_WRITE_BYTES, workerLogDestination } from './log-destination.js';
 export {
   type DiagnosisVerdict,
   OPS_EVENT_SOURCES,
@@ -21,7 +22,9 @@ export {
   currentRequestTiming,
   newRequestTiming,
   type RequestBreakdown,
+  type RequestLogFields,
   type RequestTiming,
+  requestLogFields,
   runWithRequestTiming,
 } from './request-timing.js';
 export {

@@ -13,7 +13,7 @@ export interface RequestTiming {
   outboundMs: number;
   queries: number;
   /** The request's span, when tracing is on: the parent of the spans recorded inside it. */
-  span?: RequestSpan;
+  span?: RequestSpan | undefined;
 }
 
 /** A request's time split for its log line; `ownMs` is what is left: the worker's own CPU and waits. */
@@ -30,7 +30,8 @@ export interface RequestBreakdown {
 const storage = new AsyncLocalStorage<RequestTiming>();
 
 export function newRequestTiming(): RequestTiming {
-  return { poolWaitMs: 0, dbMs: 0, cacheMs: 0, outboundMs: 0, queries: 0 };
+  // `span` present from the start, so every timing has one shape whether tracing is on or not.
+  return { poolWaitMs: 0, dbMs: 0, cacheMs: 0, outboundMs: 0, queries: 0, span: undefined };
 }
 
 /** Runs `fn` with `timing` as the request whose time every statement, cache read and call adds to. */
@@ -45,13 +46,35 @@ export function currentRequestTiming(): RequestTiming | undefined {
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
+/** The request's log line: who, what, and the breakdown of its time. */
+export interface RequestLogFields extends RequestBreakdown {
+  route: string;
+  method: string;
+  status: number;
+  /** Undefined fields are left out of the line (pino skips them). */
+  userId: string | undefined;
+  traceId: string | undefined;
+}
+
 /**
- * The breakdown of a finished request. Parts can overlap (statements run in parallel with
- * `Promise.all`), so "own" is floored at zero rather than going negative.
+ * The log line of a finished request, built as one object literal of one shape (pino serialises it
+ * key by key; conditional spreads would give it a new shape per combination). Parts can overlap
+ * (statements run in parallel with `Promise.all`), so "own" is floored at zero.
  */
-export function breakdownOf(timing: RequestTiming, totalMs: number): RequestBreakdown {
+export function requestLogFields(
+  timing: RequestTiming,
+  route: string,
+  method: string,
+  status: number,
+  userId: string | undefined,
+  totalMs: number,
+): RequestLogFields {
   const spent = timing.poolWaitMs + timing.dbMs + timing.cacheMs + timing.outboundMs;
   return {
+    route,
+    method,
+    status,
+    userId,
     totalMs: round(totalMs),
     poolWaitMs: round(timing.poolWaitMs),
     dbMs: round(timing.dbMs),
@@ -59,5 +82,20 @@ export function breakdownOf(timing: RequestTiming, totalMs: number): RequestBrea
     outboundMs: round(timing.outboundMs),
     ownMs: round(Math.max(0, totalMs - spent)),
     queries: timing.queries,
+    traceId: timing.span?.traceId,
   };
+}
+
+/** The breakdown of a finished request: the time fields of its log line. */
+export function breakdownOf(timing: RequestTiming, totalMs: number): RequestBreakdown {
+  const {
+    totalMs: total,
+    poolWaitMs,
+    dbMs,
+    cacheMs,
+    outboundMs,
+    ownMs,
+    queries,
+  } = requestLogFields(timing, '', '', 0, undefined, totalMs);
+  return { totalMs: total, poolWaitMs, dbMs, cacheMs, outboundMs, ownMs, queries };
 }

@@ -13,8 +13,15 @@ export interface RequestSpan {
  * request's timing (one AsyncLocalStorage the worker has anyway), not in an OpenTelemetry context
  * manager: a second store per request measurably slowed every request, sampled or not.
  */
+/** Request headers as Node gives them (lower-case names); only `traceparent`/`tracestate` are read. */
+export type IncomingHeaders = Record<string, string | string[] | undefined>;
+
 export interface Tracing {
-  startRequest(method: string, path: string): RequestSpan;
+  /**
+   * The request's server span: a child of the caller's span when `headers` carry a valid W3C
+   * `traceparent` (so parent-based samplers follow the caller's decision), else a new root.
+   */
+  startRequest(method: string, path: string, headers?: IncomingHeaders): RequestSpan;
   endRequest(span: RequestSpan, route: string, status: number): void;
   /** True when `parent` is sampled: only then are child spans worth building. */
   recording(parent: RequestSpan | undefined): boolean;

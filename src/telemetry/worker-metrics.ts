@@ -230,23 +230,52 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
     registers,
   });
 
+  // Children by label values, made once per combination (series are bounded, so are these maps):
+  // `histogram.observe({labels}, v)` builds a label object per request; nested maps by value find
+  // the child without building one (prom-client's child still keys its series by a label string).
+  type Child = Histogram.Internal<string>;
+  const httpChildren = new Map<string, Map<string, Map<number, Child>>>();
+  const httpChild = (route: string, method: string, status: number): Child => {
+    let byMethod = httpChildren.get(route);
+    if (!byMethod) {
+      byMethod = new Map();
+      httpChildren.set(route, byMethod);
+    }
+    let byStatus = byMethod.get(method);
+    if (!byStatus) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
+    let child = byStatus.get(status);
+    if (!child) {
+      child = http.labels({
+        http_route: route,
+        http_request_method: method,
+        http_response_status_code: status,
+      });
+      byStatus.set(status, child);
+    }
+    return child;
+  };
+  const operationChildren = new Map<string, Child>();
+  const cacheHit = cacheTime.labels({ result: 'hit' });
+  const cacheMiss = cacheTime.labels({ result: 'miss' });
+
   return {
     registry,
     observeRequest(route, method, status, seconds) {
-      http.observe(
-        {
-          http_route: route,
-          http_request_method: HTTP_METHODS.has(method) ? method : '_OTHER',
-          http_response_status_code: status,
-        },
-        seconds,
-      );
+      httpChild(route, HTTP_METHODS.has(method) ? method : '_OTHER', status).observe(seconds);
     },
     observeStatement(s) {
       if (s.acquired && s.poolWaitMs !== undefined) wait.observe(s.poolWaitMs / 1000);
       if (s.durationMs === undefined) return;
       const label = fingerprints.label(s.fingerprint.id);
-      operation.observe({ db_query_fingerprint: label }, s.durationMs / 1000);
+      let child = operationChildren.get(label);
+      if (!child) {
+        child = operation.labels({ db_query_fingerprint: label });
+        operationChildren.set(label, child);
+      }
+      child.observe(s.durationMs / 1000);
       if (label === s.fingerprint.id && !described.has(label)) {
         described.add(label);
         fingerprintInfo.set({ db_query_fingerprint: label, db_query_text: s.fingerprint.text }, 1);
@@ -254,7 +283,7 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
     },
     observeConnectionUse: (ms) => use.observe(ms / 1000),
     countConnectionTimeout: () => timeouts.inc(),
-    observeCacheRead: (hit, ms) => cacheTime.observe({ result: hit ? 'hit' : 'miss' }, ms / 1000),
+    observeCacheRead: (hit, ms) => (hit ? cacheHit : cacheMiss).observe(ms / 1000),
     observeOutbound: (dependency, outcome, ms) =>
       outbound.observe({ peer_service: dependency, outcome }, ms / 1000),
     close: stopRuntime,

@@ -3,8 +3,10 @@ import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { pino } from 'pino';
 import { type ModerationServer, startModerationServer } from '../../src/moderation/index.js';
 import { callApi } from '../support/api-client.js';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.js';
@@ -74,6 +76,55 @@ test('with an OTLP endpoint, requests export spans for acquire, query, cache and
   for (const s of receiver.spans)
     if (s.parentSpanId)
       assert.equal(byId.get(s.parentSpanId)?.traceId, s.traceId, `${s.name} is in its parent's trace`);
+});
+
+test('a request with a W3C traceparent joins the caller trace, and follows its sampling decision', async () => {
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url;
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l));
+      done();
+    },
+  });
+  const sampledTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const unsampledTrace = '5bf92f3577b34da6a3ce929d0e0e4737';
+  const callerSpan = '00f067aa0ba902b7';
+  let api: Awaited<ReturnType<typeof startTestApp>> | undefined;
+  try {
+    api = await startTestApp(
+      database.url,
+      { 'guard.requestBudgetMs': '10000', 'moderation.enabled': 'false', 'log.level': 'info' },
+      { production: true, logger: pino({ level: 'info' }, sink) },
+    );
+    const get = (traceparent: string) =>
+      fetch(`${api?.baseUrl}/api/tags`, { headers: { traceparent, tracestate: 'vendor=1' } });
+    assert.equal((await get(`00-${sampledTrace}-${callerSpan}-01`)).status, 200);
+    assert.equal((await get(`00-${unsampledTrace}-${callerSpan}-00`)).status, 200);
+    // Not a valid traceparent (all-zero trace id): a new root trace, as if it were absent.
+    assert.equal((await get(`00-${'0'.repeat(32)}-${callerSpan}-01`)).status, 200);
+  } finally {
+    delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    await api?.close(); // flushes the batch
+  }
+  const tags = receiver.spans.filter((s) => s.name === 'GET /api/tags');
+  const joined = tags.filter((s) => s.traceId === sampledTrace);
+  assert.equal(joined.length, 1, 'the sampled caller trace has our server span');
+  assert.equal(joined[0]?.parentSpanId, callerSpan, 'under the caller span');
+  assert.equal(
+    receiver.spans.filter((s) => s.traceId === unsampledTrace).length,
+    0,
+    'an unsampled caller: nothing exported (parent-based sampling)',
+  );
+  const fresh = tags.filter((s) => s.traceId !== sampledTrace && s.traceId !== '0'.repeat(32));
+  assert.equal(fresh.length, 1, 'the invalid traceparent starts a trace of its own');
+  assert.equal(fresh[0]?.parentSpanId, undefined);
+  const traceIds = lines.filter((l) => l.msg === 'request').map((l) => l.traceId);
+  assert.deepEqual(
+    traceIds,
+    [sampledTrace, unsampledTrace, fresh[0]?.traceId],
+    'each log line names its trace',
+  );
 });
 
 /** Which @opentelemetry modules a process resolves while it builds a worker's telemetry. */
