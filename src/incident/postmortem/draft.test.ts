@@ -46,3 +46,25 @@ test('the cause is the most confident suspect, with evidence gathered from all i
     'pool 6/6 busy, 12 waiting',
   ]);
 });
+
+test('a suspect named only after the users recovered is not the cause, however confident', () => {
+  const named = namedSuspects(
+    [
+      diagnosis('2026-01-01T10:00:05Z', [
+        { component: 'db.query', target: 'q1', confidence: 0.82, summary: 'query slower', evidence: ['q'] },
+      ]),
+      // after the fix: the window still holds the fault's queue, no longer its slow statements
+      diagnosis('2026-01-01T10:01:09Z', [
+        { component: 'db.pool', confidence: 0.9, summary: 'waiting for a connection', evidence: ['p'] },
+      ]),
+    ],
+    '2026-01-01T10:01:01Z',
+  );
+  assert.deepEqual(
+    named.map((n) => [n.suspect.component, n.suspect.confidence]),
+    [
+      ['db.query', 0.82],
+      ['db.pool', 0.9],
+    ],
+  );
+});

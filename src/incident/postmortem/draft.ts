@@ -49,17 +49,22 @@ const kindOf = (line: string): string => line.replace(/\d+([.,]\d+)?/g, '#').sli
 /**
  * Every suspect the diagnosis named during the incident, most confident first, each with the
  * evidence of all its sightings (one line per kind, from the most confident sighting that had it):
- * a pool that was saturated at one tick and not the next is still part of the story.
+ * a pool that was saturated at one tick and not the next is still part of the story. With
+ * `impairedUntil` (the end of the users' impact), sightings made while users were hurt rank before
+ * those made after: once the fix is in, the diagnosis reads a window that still holds the fault's
+ * queue but no longer its slow statements, and blames the pool for the recovery.
  */
-export function namedSuspects(timeline: readonly TimelineEvent[]): NamedSuspect[] {
-  const sightings: Suspect[] = [];
+export function namedSuspects(timeline: readonly TimelineEvent[], impairedUntil?: string): NamedSuspect[] {
+  const until = impairedUntil === undefined ? Number.POSITIVE_INFINITY : Date.parse(impairedUntil);
+  const sightings: { s: Suspect; after: boolean }[] = [];
   for (const e of timeline) {
     if (e.source !== 'diagnosis') continue;
-    for (const s of (e.data as { suspects?: Suspect[] } | null)?.suspects ?? []) sightings.push(s);
+    const after = Date.parse(e.at) > until;
+    for (const s of (e.data as { suspects?: Suspect[] } | null)?.suspects ?? []) sightings.push({ s, after });
   }
-  sightings.sort((a, b) => b.confidence - a.confidence);
+  sightings.sort((a, b) => Number(a.after) - Number(b.after) || b.s.confidence - a.s.confidence);
   const named = new Map<string, { suspect: Suspect; evidence: Map<string, string> }>();
-  for (const s of sightings) {
+  for (const { s } of sightings) {
     const key = `${s.component}|${s.target ?? ''}`;
     let entry = named.get(key);
     if (!entry) {
@@ -156,7 +161,10 @@ function resolutionSection(
     lines.push('');
   }
   if (others.length) {
-    lines.push('Also suspected during the incident, with less confidence (not the cause):', '');
+    lines.push(
+      'Also suspected during the incident, with less confidence or only once the users had recovered (not the cause):',
+      '',
+    );
     for (const o of others) lines.push(`- ${suspectLine(o.suspect)}`);
     lines.push('');
   }
@@ -274,7 +282,7 @@ function lessonsSection(f: PostmortemFacts, named: NamedSuspect[]): string[] {
 export function draftPostmortem(facts: PostmortemFacts): string {
   const i = facts.incident;
   const verdict = explainingVerdict(facts);
-  const named = namedSuspects(facts.timeline);
+  const named = namedSuspects(facts.timeline, i.impact?.to);
   if (named.length === 0 && verdict)
     named.push(...verdict.suspects.map((x) => ({ suspect: x, evidence: x.evidence })));
   const runbooks = facts.runbooks.map((r) => `- \`${r.alert}\`: [${r.path}](${r.path})`);
