@@ -260,6 +260,11 @@ test('the seed fault under load opens an incident by itself and ends in a postmo
     t.diagnostic(
       `generator (${c.basis}): ${c.users.affected}/${c.users.active} users (${(c.users.share * 100).toFixed(1)}%): author readers ${c.authorReaders.affected}/${c.authorReaders.active}, other readers ${c.readers.affected}/${c.readers.active}; ${c.durationMs} ms, ${c.impairedSeconds} impaired seconds`,
     );
+  t.diagnostic(`generator's error codes: ${JSON.stringify(r.errorCodes)}`);
+  for (const [name, g] of Object.entries(r.byName))
+    t.diagnostic(
+      `  ${name}: ${g.requests} requests ${JSON.stringify(g.byStatus)}, ${g.slow} slow; p99 ${g.latency.p99} ms from intended, ${g.service.p99} ms from the send (max ${g.service.max})`,
+    );
   const calm = r.timeline.filter((x) => x.t + 1 <= secondsInto(r, faultAt));
   t.diagnostic(
     `generator before the fault: ${calm.reduce((a, x) => a + x.ok, 0)} 2xx, ${calm.reduce((a, x) => a + x.intended - x.ok, 0)} not 2xx, ${calm.reduce((a, x) => a + x.slow, 0)} slow`,
