@@ -113,8 +113,9 @@ export async function runScenario(options: RunOptions): Promise<LoadResult> {
     for (const w of workers) w.send({ type: 'job', job: w.job });
     await Promise.all(ready.map((p, i) => Promise.race([p, done[i]])));
     const loadAverageAtStart = loadavg()[0] ?? 0;
-    const startedAt = new Date();
     const atEpochMs = Date.now() + 300;
+    // the shared start instant itself, so a moment outside the run (a fault injected) maps onto the timeline
+    const startedAt = new Date(atEpochMs);
     for (const w of workers) w.send({ type: 'start', atEpochMs });
     await Promise.all(done);
     const merged = mergeResults({

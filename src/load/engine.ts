@@ -107,11 +107,21 @@ function statusOf(err: unknown): string {
   return typeof name === 'string' ? name : 'error';
 }
 
-/** Picks a user of this process's share: ids congruent to `index` modulo `count`. */
-function pickUser(rand: () => number, poolSize: number, index: number, count: number): number | undefined {
-  const mine = Math.floor((poolSize - 1 - index) / count) + 1;
-  if (mine <= 0) return undefined;
-  return index + count * Math.floor(rand() * mine);
+/**
+ * Picks a user of positions [lo, hi] of a pool that is this process's share: ids congruent to
+ * `index` modulo `count`, so the processes never share a user and their user counts simply add.
+ */
+export function pickUser(
+  rand: () => number,
+  lo: number,
+  hi: number,
+  index: number,
+  count: number,
+): number | undefined {
+  const first = lo + ((((index - lo) % count) + count) % count);
+  if (first > hi) return undefined;
+  const mine = Math.floor((hi - first) / count) + 1;
+  return first + count * Math.floor(rand() * mine);
 }
 
 export async function runEngine(
@@ -161,13 +171,22 @@ export async function runEngine(
     while (k < weights.length - 1 && x >= (weights[k] as number)) x -= weights[k++] as number;
     const journey = journeys[k] as CompiledJourney;
     const signedIn = journey.journey.as === 'signed-in';
-    const pick = pickUser(rand, signedIn ? signedInCount : sc.users.anonymous, index, count);
+    const poolSize = signedIn ? signedInCount : sc.users.anonymous;
+    const range = journey.journey.users;
+    const pick = pickUser(
+      rand,
+      range ? range.from - 1 : 0,
+      Math.min(poolSize, range ? range.to : poolSize) - 1,
+      index,
+      count,
+    );
     if (pick === undefined) return undefined;
     const user = signedIn ? sc.users.anonymous + pick : pick;
     const vars = new JourneyVars(fixtures, rand, {
       hotShare: sc.data.hotShare,
       maxOffset: sc.data.maxOffset,
       uniq: `${job.runId}${i.toString(36)}`,
+      values: sc.values,
       ...(signedIn ? { me: pick } : {}),
     });
     return { at, journey, step: 0, user, vars, rand, ...(signedIn ? { me: pick } : {}) };
@@ -183,12 +202,12 @@ export async function runEngine(
     if (lag > stats.maxSendLagMs) stats.maxSendLagMs = lag;
     if (inFlight.size >= sc.client.maxOutstanding) {
       stats.dropped++;
-      tally.scheduled(dueMs, false);
+      tally.scheduled(dueMs, false, lag > LATE_THRESHOLD_MS);
       tally.record({ dueMs, name: step.name, phase, user: v.user, status: 'dropped', latencyMs: lag });
       return;
     }
     stats.sent++;
-    tally.scheduled(dueMs, true);
+    tally.scheduled(dueMs, true, lag > LATE_THRESHOLD_MS);
     const id = nextId++;
     inFlight.set(id, { dueMs, name: step.name, phase, user: v.user });
     let headers: Record<string, string> = baseHeaders;

@@ -44,6 +44,7 @@ export type {
   Slice,
   ThresholdOutcome,
   UserStats,
+  UserTimeline,
 } from './result-types.js';
 export { loadScenarioFile, readScenario, type ScenarioResult } from './scenario.js';
 export type { Journey, Scenario } from './scenario-types.js';
@@ -51,4 +52,5 @@ export { emptyFixtures, simpleScenario } from './simple-scenario.js';
 export { esc } from './svg-chart.js';
 export { evaluateThresholds } from './thresholds.js';
 export { startTrivialServer, type TrivialServer } from './trivial-server.js';
+export { impairedBetween, type SlowBasis, secondsInto, sliceRequests, usersBetween } from './windows.js';
 export { stamp, writeRunReports } from './write-reports.js';

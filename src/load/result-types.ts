@@ -17,6 +17,20 @@ export interface GroupStats {
   service: LatencySummary;
 }
 
+/** One virtual user over the run: ids 0 … users.anonymous − 1 are the anonymous visitors, then the signed-in users in order. */
+export interface UserTimeline {
+  user: number;
+  requests: number;
+  /** Requests failed (not 2xx) or slower than the objective. */
+  bad: number;
+  /** Seconds of the timeline with at least one request of theirs due, ascending. */
+  activeS: number[];
+  /** Seconds with at least one of their requests failed or slower than the objective. */
+  affectedS: number[];
+  /** The same, slowness counted from the send: the generator's own lag left out. */
+  affectedServedS: number[];
+}
+
 export interface UserStats {
   /** Distinct virtual users with at least one request due. */
   active: number;
@@ -33,8 +47,12 @@ export interface Slice {
   targetRate: number;
   intended: number;
   sent: number;
+  /** Sent more than the late threshold after their intended time: where the generator lagged. */
+  late: number;
   ok: number;
   slow: number;
+  /** Answered 2xx but slower than the objective from the send (the generator's own lag left out). */
+  slowServed: number;
   byStatus: Record<string, number>;
   p50: number;
   p90: number;
@@ -107,6 +125,7 @@ export interface LoadResult {
     objective: { latencyMs: number; degradedAbove: number };
   };
   target: string;
+  /** The instant the schedule started: second t of `timeline` is [startedAt + t s, startedAt + t + 1 s). */
   startedAt: string;
   durationMs: number;
   machine: Record<string, string | number>;
@@ -114,6 +133,8 @@ export interface LoadResult {
   /** Error answers by status and the error body's `code` ("503 DATA_ERR_OVERLOADED"). */
   errorCodes: Record<string, number>;
   users: UserStats;
+  /** Every user's seconds, so the users affected over any window can be counted (see `usersBetween`). */
+  perUser: UserTimeline[];
   /** 2xx answers per second over the whole run. */
   goodput: number;
   byName: Record<string, GroupStats>;

@@ -24,6 +24,12 @@ export interface Journey {
   as: Identity;
   /** Pause between two requests, drawn uniformly from [min, max] ms. */
   thinkMs: [number, number];
+  /**
+   * Which users of its identity's pool walk it, 1-based and inclusive (`users: { from: 1, to: 20 }`);
+   * absent: any of them. Lets a scenario give different users different habits, so that a fault
+   * hurting one route hurts some users and not others.
+   */
+  users?: { from: number; to: number };
   steps: RequestStep[];
 }
 
@@ -54,6 +60,8 @@ export interface Scenario {
     maxOutstanding: number;
     drainMs: number;
   };
+  /** Named lists of values a journey draws one from (`{values.NAME}`), like Artillery's payload. */
+  values: Record<string, string[]>;
   /** k6-style thresholds: metric (with an optional `{name:x}` or `{phase:x}` filter) → conditions. */
   thresholds: Record<string, string[]>;
 }

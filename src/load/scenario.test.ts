@@ -75,3 +75,62 @@ test('journeys arrive at the request rate divided by the weighted mean of their 
   assert.ok(r.ok);
   assert.equal(meanStepsPerJourney(r.ok ? r.scenario.journeys : []), 2);
 });
+
+test('a journey bound to a range of users must keep within its pool', () => {
+  const base = {
+    name: 's',
+    executor: { type: 'constant', rate: 1, duration: '1s' },
+    users: { anonymous: 10, signedIn: 5 },
+  };
+  const ok = readScenario({
+    ...base,
+    journeys: [
+      {
+        name: 'a',
+        as: 'signed-in',
+        users: { from: 1, to: 2 },
+        steps: [{ name: 'x', get: '/a', auth: true }],
+      },
+      { name: 'b', users: { from: 3, to: 10 }, steps: [{ name: 'y', get: '/b' }] },
+    ],
+  });
+  assert.ok(ok.ok, ok.ok ? '' : ok.problems.join('\n'));
+  assert.deepEqual(
+    ok.scenario.journeys.map((j) => j.users),
+    [
+      { from: 1, to: 2 },
+      { from: 3, to: 10 },
+    ],
+  );
+  const bad = readScenario({
+    ...base,
+    journeys: [
+      { name: 'a', as: 'signed-in', users: { from: 1, to: 6 }, steps: [{ name: 'x', get: '/a' }] },
+      { name: 'b', users: { from: 4, to: 2 }, steps: [{ name: 'y', get: '/b' }] },
+    ],
+  });
+  assert.equal(bad.ok, false);
+  const problems = bad.ok ? '' : bad.problems.join('\n');
+  assert.match(problems, /journeys\[0\]\.users: expected whole numbers with 1 ≤ from ≤ to ≤ 5/);
+  assert.match(problems, /journeys\[1\]\.users: expected whole numbers with 1 ≤ from ≤ to ≤ 10/);
+});
+
+test('a named list of values is a variable of the journeys, and an unknown or empty list is refused', () => {
+  const base = { name: 's', executor: { type: 'constant', rate: 1, duration: '1s' } };
+  const ok = readScenario({
+    ...base,
+    values: { authors: ['ann', 'bob'] },
+    journeys: [{ name: 'a', steps: [{ name: 'x', get: '/api/articles?author={values.authors}' }] }],
+  });
+  assert.ok(ok.ok, ok.ok ? '' : ok.problems.join('\n'));
+  assert.deepEqual(ok.scenario.values, { authors: ['ann', 'bob'] });
+  const bad = readScenario({
+    ...base,
+    values: { empty: [] },
+    journeys: [{ name: 'a', steps: [{ name: 'x', get: '/api/articles?author={values.authorz}' }] }],
+  });
+  assert.equal(bad.ok, false);
+  const problems = bad.ok ? '' : bad.problems.join('\n');
+  assert.match(problems, /values\.empty: expected a non-empty list of strings/);
+  assert.match(problems, /unknown variable \{values\.authorz\}/);
+});

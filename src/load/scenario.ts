@@ -108,7 +108,7 @@ function executor(r: Reader, o: Obj): Executor {
   };
 }
 
-function step(r: Reader, s: unknown, at: string): RequestStep {
+function step(r: Reader, s: unknown, at: string, values: readonly string[]): RequestStep {
   const o = isObj(s) ? s : {};
   if (!isObj(s)) r.problems.push(`${at}: expected a mapping like { name: home, get: /api/articles }`);
   const methods = METHODS.filter((m) => typeof o[m.toLowerCase()] === 'string');
@@ -119,8 +119,9 @@ function step(r: Reader, s: unknown, at: string): RequestStep {
   const method = methods[0] as Method;
   const path = o[method.toLowerCase()] as string;
   if (!path.startsWith('/')) r.problems.push(`${at}.${method.toLowerCase()}: a path starts with /`);
-  for (const v of unknownVariables(`${path} ${o.body === undefined ? '' : JSON.stringify(o.body)}`)) {
-    r.problems.push(`${at}: unknown variable {${v}}; known: ${TEMPLATE_VARIABLES.join(', ')}`);
+  for (const v of unknownVariables(`${path} ${o.body === undefined ? '' : JSON.stringify(o.body)}`, values)) {
+    const known = [...TEMPLATE_VARIABLES, ...values.map((n) => `values.${n}`)];
+    r.problems.push(`${at}: unknown variable {${v}}; known: ${known.join(', ')}`);
   }
   return {
     name: r.str(o, 'name', at),
@@ -131,22 +132,66 @@ function step(r: Reader, s: unknown, at: string): RequestStep {
   };
 }
 
-function journey(r: Reader, j: unknown, i: number, defaults: { thinkMs: [number, number] }): Journey {
+interface JourneyContext {
+  thinkMs: [number, number];
+  values: readonly string[];
+  pool: Record<Identity, number>;
+}
+
+function journey(r: Reader, j: unknown, i: number, ctx: JourneyContext): Journey {
   const at = `journeys[${i}]`;
   const o = isObj(j) ? j : {};
   const as = (o.as ?? 'anonymous') as Identity;
   if (!(IDENTITIES as readonly unknown[]).includes(as)) {
     r.problems.push(`${at}.as: expected one of ${IDENTITIES.join(', ')}, got ${JSON.stringify(o.as)}`);
   }
-  let thinkMs = defaults.thinkMs;
+  let thinkMs = ctx.thinkMs;
   if (o.think !== undefined) thinkMs = think(r, o.think, `${at}.think`);
-  const steps = Array.isArray(o.steps) ? o.steps.map((s, k) => step(r, s, `${at}.steps[${k}]`)) : [];
+  const steps = Array.isArray(o.steps)
+    ? o.steps.map((s, k) => step(r, s, `${at}.steps[${k}]`, ctx.values))
+    : [];
   if (steps.length === 0) r.problems.push(`${at}.steps: a journey needs at least one request`);
   for (const s of steps) {
     if (s.auth && as !== 'signed-in')
       r.problems.push(`${at}: step ${s.name} sends a token, so the journey needs as: signed-in`);
   }
-  return { name: r.str(o, 'name', at), weight: r.num(o, 'weight', at, 1, 0.0001), as, thinkMs, steps };
+  const users = o.users === undefined ? undefined : userRange(r, o.users, `${at}.users`, ctx.pool[as] ?? 0);
+  return {
+    name: r.str(o, 'name', at),
+    weight: r.num(o, 'weight', at, 1, 0.0001),
+    as,
+    thinkMs,
+    ...(users ? { users } : {}),
+    steps,
+  };
+}
+
+/** `users: { from: 1, to: 20 }`: positions in the journey's pool (users.anonymous or users.signedIn). */
+function userRange(r: Reader, v: unknown, at: string, poolSize: number): { from: number; to: number } {
+  const o = isObj(v) ? v : {};
+  if (!isObj(v)) r.problems.push(`${at}: expected a mapping like { from: 1, to: 20 }`);
+  const from = r.num(o, 'from', at, undefined, 1);
+  const to = r.num(o, 'to', at, undefined, 1);
+  if (!Number.isInteger(from) || !Number.isInteger(to) || to < from || to > poolSize) {
+    r.problems.push(
+      `${at}: expected whole numbers with 1 ≤ from ≤ to ≤ ${poolSize} (the size of the journey's user pool), got ${JSON.stringify(v)}`,
+    );
+  }
+  return { from, to };
+}
+
+/** `values: { authors: [a, b] }`: every list non-empty, every value a string. */
+function valueLists(r: Reader, o: Obj): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, list] of Object.entries(o)) {
+    if (!/^[a-zA-Z]+$/.test(name)) r.problems.push(`values.${name}: a list's name is letters only`);
+    if (!Array.isArray(list) || list.length === 0 || !list.every((x) => typeof x === 'string')) {
+      r.problems.push(`values.${name}: expected a non-empty list of strings`);
+      continue;
+    }
+    out[name] = list as string[];
+  }
+  return out;
 }
 
 /** `think: 1s` or `think: [500ms, 2s]`. */
@@ -171,8 +216,20 @@ export function readScenario(doc: unknown): ScenarioResult {
   const data = r.obj(doc, 'data', '');
   const client = r.obj(doc, 'client', '');
   const thinkDefault = doc.think === undefined ? ([0, 0] as [number, number]) : think(r, doc.think, 'think');
+  const values = valueLists(r, r.obj(doc, 'values', ''));
+  const pool = {
+    anonymous: r.num(users, 'anonymous', 'users', 1000, 1),
+    signedIn: r.num(users, 'signedIn', 'users', 20, 0, 10_000),
+    firstSignedIn: r.num(users, 'firstSignedIn', 'users', 1, 1),
+  };
   const journeys = Array.isArray(doc.journeys)
-    ? doc.journeys.map((j, i) => journey(r, j, i, { thinkMs: thinkDefault }))
+    ? doc.journeys.map((j, i) =>
+        journey(r, j, i, {
+          thinkMs: thinkDefault,
+          values: Object.keys(values),
+          pool: { anonymous: pool.anonymous, 'signed-in': pool.signedIn },
+        }),
+      )
     : [];
   if (journeys.length === 0) r.problems.push('journeys: expected a list of at least one journey');
   const thresholds: Record<string, string[]> = {};
@@ -194,11 +251,7 @@ export function readScenario(doc: unknown): ScenarioResult {
     executor: ex,
     stages: compileStages(ex),
     journeys,
-    users: {
-      anonymous: r.num(users, 'anonymous', 'users', 1000, 1),
-      signedIn: r.num(users, 'signedIn', 'users', 20, 0, 10_000),
-      firstSignedIn: r.num(users, 'firstSignedIn', 'users', 1, 1),
-    },
+    users: pool,
     objective: {
       latencyMs: r.ms(objective, 'latency', 'objective', 1000),
       degradedAbove: r.num(objective, 'degradedAbove', 'objective', 0.05, 0, 1),
@@ -213,6 +266,7 @@ export function readScenario(doc: unknown): ScenarioResult {
       maxOutstanding: r.num(client, 'maxOutstanding', 'client', 20_000, 1),
       drainMs: r.ms(client, 'drain', 'client', 10_000),
     },
+    values,
     thresholds,
   };
   if (journeys.some((j) => j.as === 'signed-in') && scenario.users.signedIn === 0) {

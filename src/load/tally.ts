@@ -22,11 +22,26 @@ export interface SliceDump {
   t: number;
   intended: number;
   sent: number;
+  late: number;
   ok: number;
   slow: number;
+  slowServed: number;
   byStatus: Record<string, number>;
   latency: string;
   users: UsersDump;
+}
+
+/** One user's requests: how many, how many went wrong, and in which seconds (by intended time). */
+export interface UserDump {
+  user: number;
+  requests: number;
+  bad: number;
+  /** Seconds from the start with at least one request of theirs due, ascending. */
+  activeS: number[];
+  /** Of those, the seconds with at least one of their requests failed or slower than the objective. */
+  affectedS: number[];
+  /** The same with the time counted from the send, the generator's own lag left out (see docs/load.md). */
+  affectedServedS: number[];
 }
 
 export interface TallyDump {
@@ -37,6 +52,7 @@ export interface TallyDump {
   byPhase: Record<string, GroupDump & { users: UsersDump; slices: number[] }>;
   slices: SliceDump[];
   users: UsersDump;
+  perUser: UserDump[];
 }
 
 class Group {
@@ -82,11 +98,48 @@ class Users {
   }
 }
 
+/** Per user, the seconds they were active and affected in: users over any window are a union. */
+class UserSeconds {
+  private readonly byUser = new Map<
+    number,
+    { requests: number; bad: number; active: Set<number>; affected: Set<number>; served: Set<number> }
+  >();
+  add(user: number, second: number, isBad: boolean, isBadServed: boolean): void {
+    let u = this.byUser.get(user);
+    if (!u) {
+      u = { requests: 0, bad: 0, active: new Set(), affected: new Set(), served: new Set() };
+      this.byUser.set(user, u);
+    }
+    u.requests++;
+    u.active.add(second);
+    if (isBad) {
+      u.bad++;
+      u.affected.add(second);
+    }
+    if (isBadServed) u.served.add(second);
+  }
+  dump(): UserDump[] {
+    const asc = (xs: Set<number>) => [...xs].sort((a, b) => a - b);
+    return [...this.byUser]
+      .sort(([a], [b]) => a - b)
+      .map(([user, u]) => ({
+        user,
+        requests: u.requests,
+        bad: u.bad,
+        activeS: asc(u.active),
+        affectedS: asc(u.affected),
+        affectedServedS: asc(u.served),
+      }));
+  }
+}
+
 class SliceTally {
   intended = 0;
   sent = 0;
+  late = 0;
   ok = 0;
   slow = 0;
+  slowServed = 0;
   readonly byStatus: Record<string, number> = {};
   readonly latency: Histogram = latencyHistogram();
   readonly users = new Users();
@@ -109,6 +162,7 @@ export class Tally {
   private readonly byPhase = new Map<string, { group: Group; users: Users; slices: Set<number> }>();
   private readonly slices: SliceTally[] = [];
   private readonly users = new Users();
+  private readonly userSeconds = new UserSeconds();
   /** Recent answers, for the live progress line. */
   private recent: Histogram = latencyHistogram();
   private readonly codes: Record<string, number> = {};
@@ -127,17 +181,20 @@ export class Tally {
     return this.slices[i] as SliceTally;
   }
 
-  /** A request left (or was dropped) for a due time: counted in its slice's intended and sent. */
-  scheduled(dueMs: number, sent: boolean): void {
+  /** A request left (or was dropped) for a due time: counted in its slice's intended, sent and late. */
+  scheduled(dueMs: number, sent: boolean, late = false): void {
     const s = this.slice(dueMs);
     s.intended++;
     if (sent) s.sent++;
+    if (late) s.late++;
   }
 
   record(o: Outcome): void {
     const ok = o.status.length === 3 && o.status.startsWith('2');
     const slow = ok && o.latencyMs > this.objectiveMs;
     const bad = !ok || slow;
+    // from the send: what a server timing its own requests can see (a dropped request was never sent)
+    const slowServed = ok && (o.serviceMs ?? o.latencyMs) > this.objectiveMs;
     this.done++;
     if (ok) this.okCount++;
     this.total.add(o.status, ok, slow, o.latencyMs, o.serviceMs);
@@ -159,10 +216,12 @@ export class Tally {
     const s = this.slice(o.dueMs);
     if (ok) s.ok++;
     if (slow) s.slow++;
+    if (slowServed) s.slowServed++;
     s.byStatus[o.status] = (s.byStatus[o.status] ?? 0) + 1;
     recordMs(s.latency, o.latencyMs);
     s.users.add(o.user, bad);
     this.users.add(o.user, bad);
+    this.userSeconds.add(o.user, si, bad, !ok || slowServed);
     recordMs(this.recent, o.latencyMs);
   }
 
@@ -188,13 +247,16 @@ export class Tally {
         t,
         intended: s.intended,
         sent: s.sent,
+        late: s.late,
         ok: s.ok,
         slow: s.slow,
+        slowServed: s.slowServed,
         byStatus: { ...s.byStatus },
         latency: encodeHistogram(s.latency),
         users: s.users.dump(),
       })),
       users: this.users.dump(),
+      perUser: this.userSeconds.dump(),
     };
   }
 }

@@ -33,11 +33,15 @@ export function compileTemplate(text: string): Compiled {
   return parts;
 }
 
-/** Names used in a template that are not variables. */
-export function unknownVariables(text: string): string[] {
+/** Names used in a template that are not variables (nor `values.NAME` of a list in `values`). */
+export function unknownVariables(text: string, values: readonly string[] = []): string[] {
   return [...text.matchAll(VAR)]
     .map((m) => m[1] as string)
-    .filter((v) => !(TEMPLATE_VARIABLES as readonly string[]).includes(v));
+    .filter(
+      (v) =>
+        !(TEMPLATE_VARIABLES as readonly string[]).includes(v) &&
+        !(v.startsWith('values.') && values.includes(v.slice('values.'.length))),
+    );
 }
 
 /** The values of one journey instance, drawn on first use. */
@@ -48,7 +52,13 @@ export class JourneyVars {
   constructor(
     private readonly f: Fixtures,
     private readonly rand: () => number,
-    private readonly opts: { hotShare: number; maxOffset: number; uniq: string; me?: number },
+    private readonly opts: {
+      hotShare: number;
+      maxOffset: number;
+      uniq: string;
+      me?: number;
+      values?: Readonly<Record<string, readonly string[]>>;
+    },
   ) {}
 
   private pick<T>(items: readonly T[], what: string): T {
@@ -100,8 +110,13 @@ export class JourneyVars {
       case 'newPassword':
         v = this.f.newPassword;
         break;
-      default:
-        throw new Error(`unknown template variable {${name}}`);
+      default: {
+        const list = name.startsWith('values.')
+          ? this.opts.values?.[name.slice('values.'.length)]
+          : undefined;
+        if (!list) throw new Error(`unknown template variable {${name}}`);
+        v = this.pick(list, name);
+      }
     }
     this.drawn.set(name, v);
     return v;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type OpsEvent, OpsEventBus } from '../telemetry/index.js';
 import { createAlertNotifier } from './alert-notifier.js';
-import { MonitorLoop } from './monitor-loop.js';
+import { FIRMER_BY, MonitorLoop } from './monitor-loop.js';
 import type { DbReading } from './window-builder.js';
 import type { WorkerProbe } from './worker-probe.js';
 
@@ -118,4 +118,59 @@ test('the loop names a dependency that slows, emits the change once, and never l
     [['diagnosis', 'dependency:moderation']],
   );
   await loop.stop();
+});
+
+test('a suspect first named weakly at the onset is emitted again as it firms up, and not again while it holds steady', async () => {
+  let now = 0;
+  const w = fakeWorker();
+  let depMs = 3;
+  const bus = new OpsEventBus();
+  const events: OpsEvent[] = [];
+  bus.subscribe((e) => events.push(e));
+  const db: DbReading = {
+    roundTripMs: 0.3,
+    active: 0.1,
+    locks: { waiting: 0, maxWaitMs: 0, blockedFingerprints: [] },
+  };
+  const loop = new MonitorLoop({
+    settings: {
+      availabilityTarget: 0.999,
+      latencyTarget: 0.99,
+      latencyThresholdMs: 300,
+      timeScale: 1,
+      minRequests: 100,
+      poolWaitP95Ms: 100,
+      rejectionsPerSecond: 1,
+    },
+    clock: { now: () => now },
+    collect: async () => [w.advance(now, depMs)],
+    db: { read: async () => db },
+    bus,
+    notifier: createAlertNotifier({ bus, log: () => {} }),
+    log: () => {},
+  });
+  for (now = 1000; now <= 40_000; now += 1000) await loop.tick();
+  depMs = 200;
+  for (now = 41_000; now <= 100_000; now += 1000) await loop.tick();
+  await loop.stop();
+  const named = events.filter((e) => e.source === 'diagnosis');
+  const confidences = named.map(
+    (e) =>
+      (e.data as { verdict: { suspects: { confidence: number }[] } }).verdict.suspects[0]?.confidence ?? 0,
+  );
+  assert.deepEqual(
+    named.map((e) => [e.kind, (e.data as { current: string }).current]),
+    [
+      ['diagnosis.changed', 'dependency:moderation'],
+      ...named.slice(1).map(() => ['diagnosis.firmer', 'dependency:moderation']),
+    ],
+  );
+  assert.ok(
+    named.length >= 2,
+    `the first sighting (${confidences[0]}) was not the firmest one: ${confidences.join(', ')}`,
+  );
+  for (let i = 1; i < confidences.length; i++)
+    assert.ok((confidences[i] ?? 0) >= (confidences[i - 1] ?? 0) + FIRMER_BY, confidences.join(', '));
+  const last = loop.state()?.verdict.suspects[0]?.confidence ?? 0;
+  assert.ok(last < (confidences.at(-1) ?? 0) + FIRMER_BY, `${last} vs ${confidences.join(', ')}`);
 });

@@ -38,6 +38,13 @@ export interface MonitorState {
   since: string | null;
 }
 
+/**
+ * The same top suspect is emitted again (`diagnosis.firmer`) once its confidence has risen this much
+ * since it was last emitted: the first sighting comes at a fault's onset, from a window still mostly
+ * calm, and an incident's timeline needs the evidence of the fault in full (the pool saturated), too.
+ */
+export const FIRMER_BY = 0.25;
+
 const keyOf = (v: DiagnosisVerdict) => {
   const top = v.suspects[0];
   return top ? `${top.component}${top.target ? `:${top.target}` : ''}` : 'none';
@@ -46,7 +53,8 @@ const keyOf = (v: DiagnosisVerdict) => {
 /**
  * The supervisor's monitor: each tick reads the workers and the database, feeds the SLO evaluator
  * and the diagnosis, learns the baseline from calm windows, sends alert changes (each carrying the
- * current verdict) and emits a `diagnosis.changed` event when the top suspect changes.
+ * current verdict) and emits a `diagnosis.changed` event when the top suspect changes, and a
+ * `diagnosis.firmer` one when the same suspect's confidence has risen by FIRMER_BY since.
  */
 export class MonitorLoop {
   readonly #o: MonitorLoopOptions;
@@ -58,6 +66,8 @@ export class MonitorLoop {
   #baseline: DiagnosisWindow | null = null;
   #state: MonitorState | null = null;
   #key = 'none';
+  /** The confidence of the top suspect as last emitted. */
+  #emitted = 0;
   #since: number | null = null;
   #firstTraffic: number | undefined;
   #candidates: { at: number; window: DiagnosisWindow }[] = [];
@@ -121,17 +131,25 @@ export class MonitorLoop {
     }
     const line = verdictLine(verdict);
     const key = keyOf(verdict);
-    if (key !== this.#key) {
-      this.#since = key === 'none' ? null : now;
+    const confidence = verdict.suspects[0]?.confidence ?? 0;
+    const changed = key !== this.#key;
+    if (changed || (key !== 'none' && confidence >= this.#emitted + FIRMER_BY)) {
+      if (changed) this.#since = key === 'none' ? null : now;
       this.#o.bus.emit({
         at: new Date(now).toISOString(),
         source: 'diagnosis',
-        kind: 'diagnosis.changed',
+        kind: changed ? 'diagnosis.changed' : 'diagnosis.firmer',
         summary: line,
         data: { previous: this.#key, current: key, verdict },
       });
-      this.#o.log({ msg: 'diagnosis changed', previous: this.#key, current: key, line });
+      this.#o.log({
+        msg: changed ? 'diagnosis changed' : 'diagnosis firmer',
+        previous: this.#key,
+        current: key,
+        line,
+      });
       this.#key = key;
+      this.#emitted = confidence;
     }
 
     const poolWaits = probes.map((p) => p.poolWaitP95Ms).filter((x): x is number => x !== null);

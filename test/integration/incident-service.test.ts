@@ -224,6 +224,49 @@ test('a database suspect pages the database team at once, on the timeline and by
   }
 });
 
+test('a suspect that firms up joins the timeline again, so the postmortem has the evidence of the full fault', () => {
+  const s = setup();
+  try {
+    s.service.subscribe(s.bus);
+    const r = s.service.onAlert(firing());
+    const id = r.ok ? (r.alerts[0]?.incidentId as number) : 0;
+    const pool = poolVerdict.suspects[0];
+    assert.ok(pool);
+    // The onset: the suspect named weakly, before the pool saturated (no page: not confident yet).
+    const weak: DiagnosisVerdict = {
+      ...poolVerdict,
+      suspects: [{ ...pool, confidence: 0.2, evidence: ['query p50 0.4 → 3 ms at 40 calls/s'] }],
+    };
+    s.bus.emit({
+      at: weak.at,
+      source: 'diagnosis',
+      kind: 'diagnosis.changed',
+      summary: 'weak',
+      data: { ...weak },
+    });
+    assert.equal(s.service.get(id).ownerTeam, 'application');
+    s.bus.emit({
+      at: poolVerdict.at,
+      source: 'diagnosis',
+      kind: 'diagnosis.firmer',
+      summary: 'firm',
+      data: { ...poolVerdict },
+    });
+    const timeline = s.store.timeline.forIncident(id);
+    assert.deepEqual(
+      timeline.filter((e) => e.source === 'diagnosis').map((e) => e.kind),
+      ['diagnosis.changed', 'diagnosis.firmer'],
+    );
+    assert.equal(s.service.get(id).ownerTeam, 'database', 'the firmer sighting pages its team');
+    s.clock.advance(60_000);
+    const pm = s.service.postmortem(s.service.resolve(id, 'dana', 'fixed').id).markdown;
+    assert.match(pm, /\*\*db\.pool\*\* `select … from articles where author_id = \$1` \(confidence 87%\)/);
+    assert.match(pm, /pool 10\/10 busy, 64 waiting/);
+  } finally {
+    s.close();
+  }
+});
+
 test('an unacknowledged incident escalates level by level; taking command stops it', () => {
   const s = setup();
   try {

@@ -46,30 +46,56 @@ export interface NamedSuspect {
 /** Evidence lines of one kind differ only in their numbers: `pool 6/6 busy…` is one kind. */
 const kindOf = (line: string): string => line.replace(/\d+([.,]\d+)?/g, '#').slice(0, 48);
 
+/** The span in which the users were hurt: from the onset to the end of the impact. */
+export interface ImpactWindow {
+  from: string;
+  to: string;
+}
+
 /**
- * Every suspect the diagnosis named during the incident, most confident first, each with the
- * evidence of all its sightings (one line per kind, from the most confident sighting that had it):
- * a pool that was saturated at one tick and not the next is still part of the story.
+ * Every suspect the diagnosis named during the incident, each with the evidence of all its
+ * sightings (one line per kind, from the most confident sighting that had it): a pool that was
+ * saturated at one tick and not the next is still part of the story.
+ *
+ * Without a window they come most confident first. With the impact's window, the first is the
+ * suspect that held the top of the verdict longest and most confidently while users were hurt (the
+ * seconds it was on top, each weighted by its confidence then): one tick is not the story. A fault's
+ * first second reads as a pool problem (the queue forms at once, the 10 s mean of the statement that
+ * caused it has barely moved), and so does the first window after the fix (the queue still drains,
+ * the statement is fast again); neither lasts. Sightings outside the window rank after those in it.
  */
-export function namedSuspects(timeline: readonly TimelineEvent[]): NamedSuspect[] {
-  const sightings: Suspect[] = [];
-  for (const e of timeline) {
-    if (e.source !== 'diagnosis') continue;
-    for (const s of (e.data as { suspects?: Suspect[] } | null)?.suspects ?? []) sightings.push(s);
-  }
-  sightings.sort((a, b) => b.confidence - a.confidence);
+export function namedSuspects(timeline: readonly TimelineEvent[], window?: ImpactWindow): NamedSuspect[] {
+  const from = window ? Date.parse(window.from) : Number.NEGATIVE_INFINITY;
+  const to = window ? Date.parse(window.to) : Number.POSITIVE_INFINITY;
+  const diagnoses = timeline.filter((e) => e.source === 'diagnosis');
+  const keyOf = (s: Suspect) => `${s.component}|${s.target ?? ''}`;
+  const onTop = new Map<string, number>();
+  const sightings: { s: Suspect; outside: boolean }[] = [];
+  diagnoses.forEach((e, i) => {
+    const at = Date.parse(e.at);
+    const suspects = (e.data as { suspects?: Suspect[] } | null)?.suspects ?? [];
+    for (const s of suspects) sightings.push({ s, outside: at < from || at > to });
+    const top = suspects[0];
+    if (!top || !window) return;
+    // on top from this verdict to the next one, within the window
+    const next = diagnoses[i + 1];
+    const ms = Math.min(to, next ? Date.parse(next.at) : to) - Math.max(from, at);
+    if (ms > 0) onTop.set(keyOf(top), (onTop.get(keyOf(top)) ?? 0) + ms * top.confidence);
+  });
+  sightings.sort((a, b) => Number(a.outside) - Number(b.outside) || b.s.confidence - a.s.confidence);
   const named = new Map<string, { suspect: Suspect; evidence: Map<string, string> }>();
-  for (const s of sightings) {
-    const key = `${s.component}|${s.target ?? ''}`;
-    let entry = named.get(key);
+  for (const { s } of sightings) {
+    let entry = named.get(keyOf(s));
     if (!entry) {
       entry = { suspect: s, evidence: new Map() };
-      named.set(key, entry);
+      named.set(keyOf(s), entry);
     }
     for (const line of s.evidence)
       if (!entry.evidence.has(kindOf(line))) entry.evidence.set(kindOf(line), line);
   }
-  return [...named.values()].map((n) => ({ suspect: n.suspect, evidence: [...n.evidence.values()] }));
+  return [...named.entries()]
+    .sort(([a], [b]) => (onTop.get(b) ?? 0) - (onTop.get(a) ?? 0))
+    .map(([, n]) => ({ suspect: n.suspect, evidence: [...n.evidence.values()] }));
 }
 
 function suspectLine(s: Suspect): string {
@@ -129,7 +155,7 @@ function rootCauseSection(named: NamedSuspect[]): string[] {
       '',
     ];
   lines.push(
-    `The diagnosis named, with the highest confidence during the incident: ${suspectLine(cause.suspect)}.`,
+    `The diagnosis named, longest and most confidently while users were affected: ${suspectLine(cause.suspect)}.`,
     '',
   );
   return lines;
@@ -156,7 +182,10 @@ function resolutionSection(
     lines.push('');
   }
   if (others.length) {
-    lines.push('Also suspected during the incident, with less confidence (not the cause):', '');
+    lines.push(
+      'Also suspected during the incident, for less time, with less confidence or only once the users had recovered (not the cause):',
+      '',
+    );
     for (const o of others) lines.push(`- ${suspectLine(o.suspect)}`);
     lines.push('');
   }
@@ -274,7 +303,8 @@ function lessonsSection(f: PostmortemFacts, named: NamedSuspect[]): string[] {
 export function draftPostmortem(facts: PostmortemFacts): string {
   const i = facts.incident;
   const verdict = explainingVerdict(facts);
-  const named = namedSuspects(facts.timeline);
+  const end = i.impact?.to ?? i.mitigatedAt ?? i.resolvedAt;
+  const named = namedSuspects(facts.timeline, end ? { from: i.startedAt, to: end } : undefined);
   if (named.length === 0 && verdict)
     named.push(...verdict.suspects.map((x) => ({ suspect: x, evidence: x.evidence })));
   const runbooks = facts.runbooks.map((r) => `- \`${r.alert}\`: [${r.path}](${r.path})`);

@@ -274,9 +274,12 @@ export class IncidentService extends IncidentCore {
     this.lastVerdict = { verdict, atMs: this.now() };
     const top = verdict.suspects[0];
     const topKey = top ? `${top.component}|${top.target ?? ''}` : '';
+    // The monitor names the same suspect again when it has firmed up (`diagnosis.firmer`): the
+    // timeline keeps that sighting too, with the evidence the fault's onset did not show yet.
+    const firmer = event.kind === 'diagnosis.firmer' && top !== undefined;
     const open = this.openIncidents();
     if (open.length === 0) {
-      if (topKey !== this.lastUnattachedTop) this.record(null, { ...event, data: { ...verdict } });
+      if (topKey !== this.lastUnattachedTop || firmer) this.record(null, { ...event, data: { ...verdict } });
       this.lastUnattachedTop = topKey;
       return;
     }
@@ -285,14 +288,14 @@ export class IncidentService extends IncidentCore {
       const beforeKey = before ? `${before.component}|${before.target ?? ''}` : '';
       const changed = beforeKey !== topKey;
       this.store.transaction(() => {
-        if (changed) this.record(incident.id, { ...event, data: { ...verdict } });
+        if (changed || firmer) this.record(incident.id, { ...event, data: { ...verdict } });
         // The incident keeps the last verdict that named a suspect: after the fix the diagnosis
         // says all is healthy, which is recorded on the timeline but explains nothing.
         if (top) this.store.incidents.update(incident.id, { diagnosis: verdict, updatedAt: iso(this.now()) });
       });
       // A confident suspect owned by a team not paged yet on this incident pages it at once; a
       // verdict flapping between weak suspects pages nobody.
-      if (changed && top && top.confidence >= PAGE_CONFIDENCE) {
+      if ((changed || firmer) && top && top.confidence >= PAGE_CONFIDENCE) {
         const owner = ownerOf(this.deps.policy, top.component);
         if (owner !== incident.ownerTeam && !this.pagedTeams(incident.id).has(owner)) {
           this.pageOwner(this.get(incident.id), owner, `diagnosis names ${top.component}: ${top.summary}`);
