@@ -3,6 +3,7 @@
 // belongs to are those of the schedule, not of the moment it was answered.
 import type { Histogram } from 'hdr-histogram-js';
 import { encodeHistogram, latencyHistogram, percentileMs, recordMs } from './histogram.js';
+import type { UserTimeline } from './result-types.js';
 
 export interface GroupDump {
   requests: number;
@@ -32,17 +33,7 @@ export interface SliceDump {
 }
 
 /** One user's requests: how many, how many went wrong, and in which seconds (by intended time). */
-export interface UserDump {
-  user: number;
-  requests: number;
-  bad: number;
-  /** Seconds from the start with at least one request of theirs due, ascending. */
-  activeS: number[];
-  /** Of those, the seconds with at least one of their requests failed or slower than the objective. */
-  affectedS: number[];
-  /** The same with the time counted from the send, the generator's own lag left out (see docs/load.md). */
-  affectedServedS: number[];
-}
+export type UserDump = UserTimeline;
 
 export interface TallyDump {
   total: GroupDump;

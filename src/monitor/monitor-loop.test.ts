@@ -64,10 +64,14 @@ function fakeWorker() {
   };
 }
 
-test('the loop names a dependency that slows, emits the change once, and never learns the slow state as normal', async () => {
-  let now = 0;
+/**
+ * A monitor loop over one fake worker whose moderation calls take `dep.ms`, on a manual clock
+ * (`clock.now`), with every event it emits collected in `events`.
+ */
+function dependencyLoop() {
+  const clock = { now: 0 };
+  const dep = { ms: 3 };
   const w = fakeWorker();
-  let depMs = 3;
   const bus = new OpsEventBus();
   const events: OpsEvent[] = [];
   bus.subscribe((e) => events.push(e));
@@ -86,25 +90,34 @@ test('the loop names a dependency that slows, emits the change once, and never l
       poolWaitP95Ms: 100,
       rejectionsPerSecond: 1,
     },
-    clock: { now: () => now },
-    collect: async () => [w.advance(now, depMs)],
+    clock: { now: () => clock.now },
+    collect: async () => [w.advance(clock.now, dep.ms)],
     db: { read: async () => db },
     bus,
     notifier: createAlertNotifier({ bus, log: () => {} }),
     log: () => {},
   });
-  for (now = 1000; now <= 40_000; now += 1000) await loop.tick();
+  /** Ticks once a second from `from` to `to` (ms). */
+  const run = async (from: number, to: number) => {
+    for (clock.now = from; clock.now <= to; clock.now += 1000) await loop.tick();
+  };
+  return { loop, events, dep, clock, run };
+}
+
+test('the loop names a dependency that slows, emits the change once, and never learns the slow state as normal', async () => {
+  const { loop, events, dep, clock, run } = dependencyLoop();
+  await run(1000, 40_000);
   assert.equal(loop.state()?.verdict.suspects.length, 0);
   assert.equal(Math.round(loop.state()?.baseline?.dependencies[0]?.meanMs ?? 0), 3);
   // the onset: moderation answers in 200 ms from now on, and stays slow for a minute
-  depMs = 200;
+  dep.ms = 200;
   let namedAt: number | null = null;
-  for (now = 41_000; now <= 100_000; now += 1000) {
+  for (clock.now = 41_000; clock.now <= 100_000; clock.now += 1000) {
     const s = await loop.tick();
-    if (namedAt === null && s.verdict.suspects[0]?.component === 'dependency') namedAt = now;
+    if (namedAt === null && s.verdict.suspects[0]?.component === 'dependency') namedAt = clock.now;
     assert.ok(
       namedAt === null || s.verdict.suspects[0]?.component === 'dependency',
-      `lost it at ${now}: ${s.line}`,
+      `lost it at ${clock.now}: ${s.line}`,
     );
   }
   assert.ok(namedAt !== null && namedAt - 40_000 <= 5000, `named at ${namedAt}`);
@@ -121,37 +134,10 @@ test('the loop names a dependency that slows, emits the change once, and never l
 });
 
 test('a suspect first named weakly at the onset is emitted again as it firms up, and not again while it holds steady', async () => {
-  let now = 0;
-  const w = fakeWorker();
-  let depMs = 3;
-  const bus = new OpsEventBus();
-  const events: OpsEvent[] = [];
-  bus.subscribe((e) => events.push(e));
-  const db: DbReading = {
-    roundTripMs: 0.3,
-    active: 0.1,
-    locks: { waiting: 0, maxWaitMs: 0, blockedFingerprints: [] },
-  };
-  const loop = new MonitorLoop({
-    settings: {
-      availabilityTarget: 0.999,
-      latencyTarget: 0.99,
-      latencyThresholdMs: 300,
-      timeScale: 1,
-      minRequests: 100,
-      poolWaitP95Ms: 100,
-      rejectionsPerSecond: 1,
-    },
-    clock: { now: () => now },
-    collect: async () => [w.advance(now, depMs)],
-    db: { read: async () => db },
-    bus,
-    notifier: createAlertNotifier({ bus, log: () => {} }),
-    log: () => {},
-  });
-  for (now = 1000; now <= 40_000; now += 1000) await loop.tick();
-  depMs = 200;
-  for (now = 41_000; now <= 100_000; now += 1000) await loop.tick();
+  const { loop, events, dep, run } = dependencyLoop();
+  await run(1000, 40_000);
+  dep.ms = 200;
+  await run(41_000, 100_000);
   await loop.stop();
   const named = events.filter((e) => e.source === 'diagnosis');
   const confidences = named.map(
