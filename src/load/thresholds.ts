@@ -159,11 +159,7 @@ function boundOf(r: LoadResult, key: Key, c: Condition): { value: number | null;
   if (!c.relativeTo) return { value: c.value, detail: '' };
   if (key.metric !== 'latency' && key.metric !== 'service')
     return { value: null, detail: 'only latency and service bounds can be relative' };
-  const reference = actualOf(
-    r,
-    { metric: key.metric, filter: c.relativeTo },
-    { ...c, relativeTo: undefined },
-  );
+  const reference = actualOf(r, { metric: key.metric, filter: c.relativeTo }, c);
   if (reference.value === null) return { value: null, detail: `reference: ${reference.detail}` };
   const bound = c.value * reference.value;
   return {

@@ -178,6 +178,7 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
     }
     return true;
   };
+  const holds = createHoldTimes(QUERY_CLASSES);
   const queue = createAdmissionQueue<QueryClass>({
     clock,
     keys: QUERY_CLASSES,
@@ -195,7 +196,6 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
       return taken;
     },
   });
-  const holds = createHoldTimes(QUERY_CLASSES);
   const recorder = createStatsRecorder();
   // The statement_timeout each pooled connection currently has; SET only when the class changes it.
   const timeouts = new WeakMap<pg.PoolClient, number>();
