@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import {
+  createBackendCanceller,
   createGuardedDb,
   type GuardedDb,
   type GuardedDbOptions,
@@ -140,4 +141,45 @@ test('a transaction whose deadline passes mid-statement is cancelled and rolled 
   assert.equal(error.code, 'DATA_ERR_CANCELLED');
   const rows = await db.query<{ n: string }>('SELECT count(*) AS n FROM guard_tx_probe');
   assert.equal(rows.rows[0]?.n, '0');
+});
+
+test('cancels that arrive together never overlap on the control connection, and each reaches its own backend', async () => {
+  const canceller = createBackendCanceller(database.url);
+  const sleepers = await Promise.all(
+    [1, 2, 3, 4].map(async () => {
+      const c = new pg.Client(database.url);
+      await c.connect();
+      return c;
+    }),
+  );
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.message);
+  process.on('warning', onWarning);
+  try {
+    const marker = 'canceller_batch_probe';
+    const outcomes = sleepers.map((c) =>
+      c.query(`SELECT pg_sleep(5) AS ${marker}`).then(
+        () => 'finished',
+        (err: { code?: string }) => err.code,
+      ),
+    );
+    await until(async () => (await running(marker)) === 4, 3_000);
+    // The last pid is not a backend: it must come back false without spoiling the batch.
+    const pids = [...sleepers.map((c) => (c as unknown as { processID: number }).processID), 1];
+    const sent = await Promise.all(pids.map((pid) => canceller.cancel(pid)));
+    assert.deepEqual(sent, [true, true, true, true, false]);
+    // 57014: query_canceled, every sleeper stopped by its own cancel.
+    assert.deepEqual(await Promise.all(outcomes), ['57014', '57014', '57014', '57014']);
+    assert.equal(await running(marker), 0);
+    // node-postgres warns when a client gets a query while one runs; the batch never does that.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(
+      warnings.filter((w) => w.includes('already executing a query')),
+      [],
+    );
+  } finally {
+    process.off('warning', onWarning);
+    await canceller.close();
+    await Promise.all(sleepers.map((c) => c.end()));
+  }
 });
