@@ -62,6 +62,11 @@ export const ConfigSchema = Type.Object(
           "A request's deadline: past it, waiting for or running a query gives 503.",
           10,
         ),
+        refuseOnArrival: Type.Boolean({
+          default: true,
+          description:
+            'Refuse a request on arrival, before parsing and authentication, when its route nearly always needs the database and the guard would refuse its first query.',
+        }),
         codelTargetMs: Int(
           5,
           'Queueing delay the admission queue tolerates before it sheds (CoDel target); a lane whose queries hold a connection longer uses one hold time instead.',

@@ -1,1 +1,1 @@
-export { BulwarkError, ERRORS, type ErrorCode, type FieldErrors } from './registry.js';
+export { BulwarkError, ERRORS, type ErrorCode, type FieldErrors, ROUTINE_REFUSALS } from './registry.js';

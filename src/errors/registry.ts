@@ -118,6 +118,17 @@ export type ErrorCode = keyof typeof ERRORS;
 /** Field → messages, the RealWorld error body's shape: `{ errors: { email: ["can't be blank"] } }`. */
 export type FieldErrors = Record<string, string[]>;
 
+/**
+ * The refusals an overload answers by the thousand a second: counted and summarised, never logged one
+ * by one (see the shed log). Their stack says nothing, and capturing it was the largest single cost of
+ * a 503 in a spike's CPU profile, so they are built without one.
+ */
+export const ROUTINE_REFUSALS: ReadonlySet<ErrorCode> = new Set([
+  'DATA_ERR_OVERLOADED',
+  'DATA_ERR_CANCELLED',
+  'HTTP_ERR_OVERLOADED',
+]);
+
 /** An error with a stable code; the HTTP error handler turns it into a status and a RealWorld body. */
 export class BulwarkError extends Error {
   readonly code: ErrorCode;
@@ -128,7 +139,10 @@ export class BulwarkError extends Error {
   constructor(code: ErrorCode, fields: FieldErrors | string, options?: { cause?: unknown }) {
     const entry = ERRORS[code];
     const normalized = typeof fields === 'string' ? { body: [fields] } : fields;
+    const stackLimit = Error.stackTraceLimit;
+    if (ROUTINE_REFUSALS.has(code)) Error.stackTraceLimit = 0;
     super(Object.values(normalized).flat().join('; ') || entry.summary, options);
+    Error.stackTraceLimit = stackLimit;
     this.name = 'BulwarkError';
     this.code = code;
     this.status = entry.status;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Config } from '../config/index.js';
-import type { Db, QueryCache } from '../data/index.js';
+import type { Db, QueryCache, RefusalNow } from '../data/index.js';
 import { createModerationClient, registerConduit } from '../service/index.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerHealth } from './health.js';
@@ -17,6 +17,8 @@ export interface AppDeps {
   cache?: QueryCache;
   /** Each request's deadline for its queries; absent, queries wait and run as long as they like. */
   requestBudgetMs?: number;
+  /** The guard's refusal for a query asking now: with it, doomed requests are refused on arrival. */
+  refusalNow?: RefusalNow;
   /** Refuse requests while the event loop lags past this (ms); absent or 0, never. */
   maxEventLoopDelayMs?: number;
   /** A pino logger for the requests' log lines; without one, the server logs nothing (tests). */
@@ -59,7 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // After the telemetry hooks, so a request refused for lag is still measured and logged.
   if (deps.maxEventLoopDelayMs) await installLoadShedding(app, deps.maxEventLoopDelayMs);
-  if (deps.requestBudgetMs !== undefined) installRequestDeadline(app, deps.requestBudgetMs);
+  if (deps.requestBudgetMs !== undefined) installRequestDeadline(app, deps.requestBudgetMs, deps.refusalNow);
   registerHealth(app, deps.db);
   const outbound = deps.telemetry?.outbound;
   const moderation =

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { ErrorCode } from '../errors/index.js';
+import { type ErrorCode, ROUTINE_REFUSALS } from '../errors/index.js';
 
 /**
  * Overload answers are the guard working as designed, and under a spike they come by the thousand
@@ -7,11 +7,7 @@ import type { ErrorCode } from '../errors/index.js';
  * the CPU is scarce, and the extra lag makes every waiter's timer fire late (a shed that should take
  * 10 ms took a second). So they are counted and summarised once per interval instead.
  */
-export const SHED_CODES: ReadonlySet<ErrorCode> = new Set([
-  'DATA_ERR_OVERLOADED',
-  'DATA_ERR_CANCELLED',
-  'HTTP_ERR_OVERLOADED',
-]);
+export const SHED_CODES: ReadonlySet<ErrorCode> = ROUTINE_REFUSALS;
 
 export interface ShedLog {
   count(code: ErrorCode): void;

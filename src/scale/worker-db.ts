@@ -14,6 +14,7 @@ import {
   type PoolStats,
   type QueryCache,
   type QueryStats,
+  type RefusalNow,
   type SlowQueryLogEntry,
   type StatementTiming,
 } from '../data/index.js';
@@ -34,6 +35,8 @@ export interface WorkerData {
   requestBudgetMs?: number;
   /** The event-loop delay past which the worker refuses requests, when the profile sheds load. */
   maxEventLoopDelayMs?: number;
+  /** The guard's refusal for a query asking now, when requests may be refused on arrival. */
+  refusalNow?: RefusalNow;
   /** The pool's connections now. */
   pool(): PoolStats | undefined;
   /** The guard's admission state; undefined in the pre-incident profile, which has no guard. */
@@ -132,6 +135,9 @@ export function createWorkerData(config: Readonly<Config>, options: WorkerDataOp
           requestBudgetMs: config.guard.requestBudgetMs,
           maxEventLoopDelayMs: config.http.maxEventLoopDelayMs,
         }
+      : {}),
+    ...(guard && config.guard.refuseOnArrival
+      ? { refusalNow: (queryClass, deadline) => guard.refusalNow(queryClass, deadline) }
       : {}),
     pool: () => base.poolStats?.(),
     admission: () => guard?.stats(),

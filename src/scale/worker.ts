@@ -50,6 +50,7 @@ export async function runWorker(): Promise<void> {
     ...(data.cache ? { cache: telemetry ? telemetry.timedCache(data.cache) : data.cache } : {}),
     ...(data.requestBudgetMs !== undefined ? { requestBudgetMs: data.requestBudgetMs } : {}),
     ...(data.maxEventLoopDelayMs ? { maxEventLoopDelayMs: data.maxEventLoopDelayMs } : {}),
+    ...(data.refusalNow ? { refusalNow: data.refusalNow } : {}),
   });
   if (data.maxEventLoopDelayMs) workerLagMs = () => eventLoopDelayOf(app);
   installWorkerMonitor(app, config, data, telemetry);

@@ -340,3 +340,40 @@ test("a queue that always waits less than one of the lane's hold times is not a 
   assert.deepEqual(modes, ['fifo', 'lifo']);
   assert.equal(refused[0], 0, 'nobody is shed on the slower lane');
 });
+
+test('refusalOnArrival names the refusal a newcomer would get, and queues nothing to find out', async () => {
+  // One slot held 40 ms a turn; two waiters ahead put a newcomer about 120 ms away.
+  const s = setup(1, { holdMs: 40, targetMs: 5, intervalMs: 100 });
+  const at = (ms: number) => s.clock.now() + ms;
+  assert.equal(s.queue.refusalOnArrival('a', at(10)), undefined, 'an empty lane lets anyone in');
+  s.enter('holder', 60_000);
+  s.enter('w1', 60_000);
+  s.enter('w2', 60_000);
+  await settle();
+  assert.equal(s.queue.refusalOnArrival('a', at(100)), 'deadline');
+  assert.equal(s.queue.refusalOnArrival('a', at(500)), undefined);
+  assert.equal(s.queue.refusalOnArrival('a', at(0)), 'deadline', 'a deadline already past');
+  assert.equal(s.queue.refusalOnArrival('b', at(10)), undefined, 'another lane is not judged by this one');
+  assert.equal(s.queue.waiting('a'), 2, 'asking queued nobody');
+  assert.equal(s.outcomes.size, 1, 'and refused nobody');
+  // The queue stands: w1 and w2 are shed as stale, and the lane serves only two waiters within its
+  // 80 ms slough, newest first.
+  s.clock.advance(250);
+  s.enter('w3', 60_000);
+  await settle();
+  assert.equal(s.queue.mode('a'), 'lifo');
+  assert.equal(s.queue.refusalOnArrival('a', at(60_000)), undefined, 'one waiter: room for another');
+  s.enter('w4', 60_000);
+  await settle();
+  assert.equal(s.queue.waiting('a'), 2);
+  assert.equal(s.queue.refusalOnArrival('a', at(60_000)), 'shed', 'it would only push out an older waiter');
+  assert.equal(s.queue.waiting('a'), 2);
+});
+
+test('refusalOnArrival says full once the queue holds maxWaiters', async () => {
+  const clock = createManualClock(1_000);
+  const queue = createAdmissionQueue<K>({ clock, keys: ['a', 'b'], maxWaiters: 1, tryTake: () => 'full' });
+  assert.equal(queue.refusalOnArrival('a', 2_000), undefined);
+  void queue.acquire('a', 2_000);
+  assert.equal(queue.refusalOnArrival('a', 2_000), 'full');
+});

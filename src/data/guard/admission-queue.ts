@@ -75,6 +75,12 @@ export interface AdmissionQueue<K extends string> {
   waiting(key: K): number;
   /** 'lifo' while the key's lane has a standing queue (as of the last event). */
   mode(key: K): 'fifo' | 'lifo';
+  /**
+   * Why a waiter arriving now with `deadline` would be refused at once, or would at once push an
+   * older waiter out, without queueing anything; undefined when it would be let in to wait. Lets a
+   * caller refuse work it knows will need a slot before paying for that work.
+   */
+  refusalOnArrival(key: K, deadline: number): Exclude<RejectionReason, 'aborted'> | undefined;
 }
 
 interface Waiter<K> {
@@ -233,7 +239,22 @@ export function createAdmissionQueue<K extends string>(options: AdmissionQueueOp
     }
   };
 
+  const refusalOnArrival = (key: K, deadline: number) => {
+    const now = clock.now();
+    const lane = laneOf(key);
+    refresh(lane, now);
+    if (deadline - reserveMs <= now) return 'deadline' as const;
+    if (lane.list.length === 0) return undefined;
+    if (total >= maxWaiters) return 'full' as const;
+    if (lane.overloaded)
+      return lane.list.length >= servableWithin(key, sloughOf(key)) ? ('shed' as const) : undefined;
+    return expectedWait(key, lane.list.length) > deadline - reserveMs - now
+      ? ('deadline' as const)
+      : undefined;
+  };
+
   return {
+    refusalOnArrival,
     acquire(key, deadline, signal) {
       const now = clock.now();
       const lane = laneOf(key);

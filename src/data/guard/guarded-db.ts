@@ -105,9 +105,19 @@ export function timeoutFits(current: number | undefined, wanted: number, remaini
   return current > 0 && current <= wanted && current >= remainingMs;
 }
 
+/** The guard's answer for a query about to ask for a connection: the error it would get, or none. */
+export type RefusalNow = (queryClass: QueryClass, deadline: number) => BulwarkError | undefined;
+
 /** A `Db` that also reports what the guard is doing. */
 export interface GuardedDb extends Db {
   stats(): GuardStats;
+  /**
+   * The overload error a query of `queryClass` with `deadline` would get if it asked for a connection
+   * now, counted as that rejection; undefined when it would be let in to wait. It queues nothing, so
+   * the HTTP layer can refuse a request that would only reach this refusal before it parses, signs in
+   * and runs a handler for it.
+   */
+  refusalNow: RefusalNow;
 }
 
 const REJECTION_MESSAGES: Record<Exclude<RejectionReason, 'aborted'>, string> = {
@@ -245,6 +255,7 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
   const lease = async (): Promise<{ lease: Lease; ctx: RequestContext }> => {
     if (closed) throw new BulwarkError('DATA_ERR_UNAVAILABLE', 'the database handle is closed');
     const ctx = contextNow();
+    ctx.reachedDatabase = true;
     const admission = await queue.acquire(ctx.queryClass, ctx.deadline, ctx.signal);
     if (!admission.ok) {
       emit({
@@ -358,6 +369,13 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
       await Promise.all([pool.end(), canceller?.close()]);
     },
     poolStats: () => poolStatsOf(pool, options.poolSize),
+    refusalNow(queryClass, deadline) {
+      if (closed) return undefined;
+      const reason = queue.refusalOnArrival(queryClass, deadline);
+      if (!reason) return undefined;
+      emit({ type: 'rejected', queryClass, reason, waitedMs: 0 });
+      return new BulwarkError('DATA_ERR_OVERLOADED', REJECTION_MESSAGES[reason]);
+    },
     stats() {
       const classes = recorder.classes();
       for (const c of QUERY_CLASSES) {

@@ -17,6 +17,7 @@ export {
   DEFAULT_CLASS_POLICIES,
   type GuardedDb,
   type GuardedDbOptions,
+  type RefusalNow,
   timeoutFits,
 } from './guarded-db.js';
 export { createManualClock, type ManualClock } from './manual-clock.js';

@@ -14,6 +14,11 @@ export interface RequestContext {
   readonly queryClass: QueryClass;
   /** Fires when the client goes away; a queued query is dropped and a running one cancelled. */
   readonly signal?: AbortSignal;
+  /**
+   * Set by the guard when a query of this request asks for a connection, so the HTTP layer learns
+   * which routes need the database (and which the cache answers) without asking each handler.
+   */
+  reachedDatabase?: boolean;
 }
 
 // One store per process: the HTTP layer enters it once per request and every query the service
