@@ -29,6 +29,13 @@ import {
   verdict,
 } from './guard-measure.js';
 import type { GuardJob } from './guard-protocol.js';
+import {
+  type LatencyBuckets,
+  latencyBetween,
+  mergeLatency,
+  type ServerLatency,
+  scrapeServerLatency,
+} from './server-latency.js';
 import { freePort } from './stack.js';
 
 export interface Verdict {
@@ -47,6 +54,8 @@ export interface Section {
 export interface Ctx {
   options: GuardOptions;
   origin: string;
+  /** The stack's ops server, for its /metrics. */
+  opsOrigin: string;
   stackPid: number;
   dataDir: string;
   databasePort: number;
@@ -305,9 +314,11 @@ export interface SpikeSide {
   lateShare: number;
   /** Median cores used in the window: the stack's node processes, PostgreSQL, the driver. */
   cores: { node: number; postgres: number; driver: number };
+  /** The workers' own clock (request read to answer), over the runs including their warm-up. */
+  server: { ok: ServerLatency; rejected: ServerLatency };
 }
 
-function spikeSide(runs: GuardMeasurement[]): SpikeSide {
+function spikeSide(runs: GuardMeasurement[], server: SpikeSide['server']): SpikeSide {
   const statuses: Record<string, number> = {};
   for (const m of runs) addCounts(statuses, byStatus(m));
   const otherNon2xx: Record<string, number> = {};
@@ -325,6 +336,7 @@ function spikeSide(runs: GuardMeasurement[]): SpikeSide {
   return {
     runs,
     codes,
+    server,
     lateShare: intended > 0 ? sumOf(runs, (m) => m.open?.late ?? 0) / intended : 0,
     cores: {
       node: medianOf(runs, (m) => m.stackCores.node ?? 0),
@@ -355,7 +367,12 @@ export async function spike(
 ): Promise<SpikeSide> {
   const rate = Math.round(saturation.goodput * 3);
   const runs: GuardMeasurement[] = [];
+  const ok: ServerLatency[] = [];
+  const rejected: ServerLatency[] = [];
   for (let r = 1; r <= runsWanted; r++) {
+    // A stack too jammed to answer its own /metrics (the pre-incident one) reports no server side.
+    const scrape = () => scrapeServerLatency(ctx.opsOrigin).catch((): LatencyBuckets => new Map());
+    const before = await scrape();
     const m = await measure(
       job(ctx, {
         workload: 'mixed',
@@ -369,10 +386,19 @@ export async function spike(
       }),
       { stackPid: ctx.stackPid },
     );
+    const after = await scrape();
+    ok.push(latencyBetween(before, after, '2xx'));
+    rejected.push(latencyBetween(before, after, '503'));
     runs.push(m);
     progress(`[spike ${r}/${runsWanted}] ${profile} at ${rate}/s: ${brief(m)}`);
   }
-  return spikeSide(runs);
+  return spikeSide(runs, { ok: mergeLatency(ok), rejected: mergeLatency(rejected) });
+}
+
+function serverLine(name: string, l: ServerLatency): string {
+  if (l.count === 0) return `no ${name}`;
+  const at = (msBound: number) => pct(l.within[msBound] ?? Number.NaN);
+  return `${l.count} x ${name}, within 5/10/25/100 ms ${at(5)}/${at(10)}/${at(25)}/${at(100)}`;
 }
 
 function codeLine(codes: Record<string, { count: number; p99Ms: number }>): string {
@@ -408,6 +434,10 @@ export function spikeSection(
     `  hardened rejections: ${h.rejected503} x 503, p99 ${f2(h.p99Rejected)} ms, slowest ${f1(h.maxRejected)} ms (every one must be < 20 ms): ${verdict(fast503)}; other non-2xx: ${statusLine(h.otherNon2xx) || 'none'}: ${verdict(only503)}`,
     `  hardened 500s: ${h.count500} (must be 0): ${verdict(no500)}; client timeouts (> ${CLIENT_TIMEOUT_MS / 1000} s, dropped or unanswered): ${h.clientTimeouts} (must be 0): ${verdict(noTimeouts)}`,
     `  hardened non-2xx by code (count, p99 ms): ${codeLine(h.codes) || 'none'}`,
+    ...[['hardened', h] as const, ...(pre ? [['pre-incident', pre] as const] : [])].map(
+      ([name, s]) =>
+        `  ${name}, the workers' own clock (request read to answer, warm-up included): ${serverLine('503', s.server.rejected)}; ${serverLine('2xx', s.server.ok)}`,
+    ),
     ...[['hardened', h] as const, ...(pre ? [['pre-incident', pre] as const] : [])].map(
       ([name, s]) =>
         `  ${name}: CPU node/pg/driver ${f2(s.cores.node)}/${f2(s.cores.postgres)}/${f2(s.cores.driver)} cores; ${pct(s.lateShare)} of sends left > 5 ms late${s.lateShare > 0.01 ? ' (the driver was starved of CPU: those latencies include its lag, counted from the due time)' : ''}`,

@@ -109,6 +109,7 @@ async function main(): Promise<number> {
     const ctx: Ctx = {
       options,
       origin: stack.origin,
+      opsOrigin: stack.opsOrigin,
       stackPid: stack.pid,
       dataDir: stack.dataDir,
       databasePort: stack.databasePort,
@@ -168,6 +169,7 @@ async function main(): Promise<number> {
       const pre = await start('pre-incident');
       current = pre;
       ctx.origin = pre.origin;
+      ctx.opsOrigin = pre.opsOrigin;
       ctx.stackPid = pre.pid;
       const preSpike = await spike(ctx, saturation, 'pre-incident', 1);
       const s = spikeSection(saturation, hardenedSpike, preSpike);

@@ -25,6 +25,8 @@ export interface BenchStack {
   pid: number;
   /** `http://127.0.0.1:<port>` (paths start with /api). */
   origin: string;
+  /** The ops server, `http://127.0.0.1:<port>` (`/metrics`, `/ops/…`). */
+  opsOrigin: string;
   /** True when this start created the database, and so loaded the demo dataset. */
   seeded: boolean;
   startMs: number;
@@ -62,6 +64,7 @@ export async function startStack(
   const seeded = !existsSync(join(dataDir, 'pg', 'PG_VERSION'));
   const port = await freePort();
   const databasePort = await freePort();
+  const opsPort = await freePort();
   const args = [
     join(REPO, 'bin/bulwark.js'),
     'start',
@@ -75,7 +78,7 @@ export async function startStack(
     'warn',
     // Not the default 9464: two stacks (or a stack and a developer's) must not meet on the ops port.
     '--ops.port',
-    String(await freePort()),
+    String(opsPort),
   ];
   if (options.workers !== undefined) args.push('--workers', String(options.workers));
   if (options.args) args.push(...options.args);
@@ -121,6 +124,7 @@ export async function startStack(
     proc,
     pid: child.pid ?? -1,
     origin: `http://127.0.0.1:${port}`,
+    opsOrigin: `http://127.0.0.1:${opsPort}`,
     seeded,
     startMs: Date.now() - t0,
     dataDir,

@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { MODERATION_ROLE, MODERATION_ROLE_ENV } from '../moderation/moderation-process.js';
 import { EXIT, fail } from './exit.js';
 
 const COMMANDS: Record<
@@ -59,6 +60,12 @@ async function main(argv: string[]): Promise<number> {
       process.exit(fail(err));
     }
     return -1; // keep running; the worker exits by itself on shutdown
+  }
+  if (process.env[MODERATION_ROLE_ENV] === MODERATION_ROLE) {
+    const { runModerationChild } = await import('../moderation/index.js');
+    const { opsTokenCheck } = await import('../console/index.js');
+    await runModerationChild(opsTokenCheck);
+    return -1; // keep serving; the process exits when the supervisor stops it
   }
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { type Config, resolveJwtSecret, resolveOpsToken } from '../config/index.js';
-import { type OpsPlugin, type OpsServer, opsTokenCheck, startOpsServer } from '../console/index.js';
+import { type OpsPlugin, type OpsServer, startOpsServer } from '../console/index.js';
 import {
   applyIndexProfile,
   type DatabaseServer,
@@ -12,7 +12,7 @@ import {
   openDatabaseServer,
   seedDemo,
 } from '../data/index.js';
-import { type ModerationServer, startModerationServer } from '../moderation/index.js';
+import { type ModerationProcess, startModerationProcess } from '../moderation/index.js';
 import { createClusterMetrics, createSupervisorMetrics, OpsEventBus } from '../telemetry/index.js';
 import { WORKER_BOOT_ENV, type WorkerBoot } from './messages.js';
 import { poolSizePerWorker } from './pool-size.js';
@@ -56,7 +56,7 @@ export async function runSupervisor(
   let monitor: SupervisorMonitor | undefined;
   let incidents: SupervisorIncidents | undefined;
   const bus = options.bus ?? new OpsEventBus();
-  let moderation: ModerationServer | undefined;
+  let moderation: ModerationProcess | undefined;
   const closeServers = async () => {
     await ops?.close();
     await moderation?.close();
@@ -142,12 +142,12 @@ export async function runSupervisor(
     });
     log.info({ url: ops.url }, 'ops server listening');
     if (config.moderation.enabled && !config.moderation.url) {
-      // The stand-in for an external API: on loopback only, its faults behind the ops token.
-      moderation = await startModerationServer({
-        host: '127.0.0.1',
-        port: config.moderation.port,
-        authorize: opsTokenCheck(opsToken),
-      });
+      // The stand-in for an external API: its own process, on loopback only, its faults behind the
+      // ops token.
+      moderation = await startModerationProcess(
+        { host: '127.0.0.1', port: config.moderation.port, opsToken },
+        log,
+      );
       log.info({ url: moderation.url }, 'moderation service listening');
     }
     checkInterrupted();
