@@ -6,7 +6,7 @@ export {
   type MetricsJson,
   serveWorkerMetrics,
 } from './cluster-metrics.js';
-export { LOG_MAX_WRITE_BYTES, workerLogDestination } from './log-destination.js';
+export { LOG_BATCH_CHARS, LOG_LINGER_MS, workerLogDestination } from './log-destination.js';
 export {
   type DiagnosisVerdict,
   OPS_EVENT_SOURCES,
