@@ -17,6 +17,7 @@ export {
   type Suspect,
   type SuspectComponent,
 } from './ops-events.js';
+export { currentRequestScope, type RequestScope, runInRequestScope } from './request-scope.js';
 export {
   breakdownOf,
   currentRequestTiming,
