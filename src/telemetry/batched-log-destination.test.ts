@@ -72,9 +72,11 @@ test(
     const destination = new BatchedLogDestination(fd, { lingerMs: 60_000, batchChars: 64 });
     destination.write('{"first":true}\n');
     await until(() => readFileSync(path, 'utf8') === '{"first":true}\n');
-    const big = lines(10);
-    for (const line of big) destination.write(line);
-    await until(() => readFileSync(path, 'utf8') === `{"first":true}\n${big.join('')}`);
+    // One line past batchChars: whether the first write is still in flight or lingering, it goes
+    // out as soon as that write is done, not a minute later.
+    const big = `{"big":"${'x'.repeat(100)}"}\n`;
+    destination.write(big);
+    await until(() => readFileSync(path, 'utf8') === `{"first":true}\n${big}`);
   }),
 );
 
