@@ -9,7 +9,7 @@
 // it reported itself finished, so the request deadline aborted its signal and built a DOMException
 // per request, a cost a real server never pays, which inflated both sides and flattered the ratio.
 //   npm run bench:telemetry:cpu -- [--runs 5] [--requests 15000] [--connections 4] [--profile DIR]
-//                                  [--variants off,on,all-traces,no-traces,no-logs]
+//                                  [--variants off,on,all-traces,no-traces,no-logs] [--warmup 3000]
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -38,7 +38,6 @@ const VARIANTS: readonly Variant[] = (() => {
   if (!list.includes('off')) throw new Error('--variants must include off, the baseline');
   return list;
 })();
-const WARMUP_REQUESTS = 3_000;
 const profileDir = (() => {
   const i = process.argv.indexOf('--profile');
   if (i < 0) return undefined;
@@ -50,6 +49,11 @@ const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
+// Requests before the window. A worker's CPU per request keeps falling for some 20,000 requests
+// after start (JIT tiers, the young generation growing to the allocation rate): with the default
+// the window still sees some of it, as a freshly started worker would; `--warmup 20000` measures
+// the steady state a long-running worker is in, with far less spread between runs.
+const WARMUP_REQUESTS = arg('warmup', 3_000);
 
 type ToChild = { type: 'start' } | { type: 'stop' };
 type FromChild = { type: 'listening'; port: number } | { type: 'started' } | { type: 'cpu'; us: number };

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { type RefusalNow, type RequestContext, runWithRequestContext } from '../data/index.js';
+import { joinRequestContext, type RefusalNow, type RequestContext } from '../data/index.js';
 import { queryClassOf } from './query-classes.js';
 import { createRouteReach } from './route-reach.js';
 
@@ -21,10 +21,12 @@ export function installRequestDeadline(
   const reach = createRouteReach();
   app.addHook('onRequest', (request, reply, done) => {
     const controller = new AbortController();
-    const route = `${request.method} ${request.routeOptions.url}`;
+    // routeOptions is a getter that builds a new object on every read: read it once.
+    const routeUrl = request.routeOptions.url;
+    const route = `${request.method} ${routeUrl}`;
     const ctx: RequestContext = {
       deadline: Date.now() + budgetMs,
-      queryClass: queryClassOf(request.method, request.routeOptions.url),
+      queryClass: queryClassOf(request.method, routeUrl),
       signal: controller.signal,
     };
     const refused =
@@ -36,6 +38,7 @@ export function installRequestDeadline(
       if (!reply.raw.writableFinished) controller.abort();
       else reach.record(route, ctx.reachedDatabase === true);
     });
-    runWithRequestContext(ctx, () => done());
+    // Joins the scope the telemetry hook entered, when it did: one store per request, not two.
+    joinRequestContext(ctx, done);
   });
 }

@@ -72,7 +72,7 @@ export async function runWorker(): Promise<void> {
     stopOutcomes();
     await data.close();
     await telemetry?.close();
-    process.exit(0); // pino flushes its asynchronous destination on exit
+    process.exit(0); // the log destination writes its pending lines on exit
   };
   // A terminal's Ctrl-C reaches every process of the group; the supervisor orders the shutdown.
   process.on('SIGINT', () => {});

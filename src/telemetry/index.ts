@@ -6,7 +6,7 @@ export {
   type MetricsJson,
   serveWorkerMetrics,
 } from './cluster-metrics.js';
-export { LOG_MAX_WRITE_BYTES, workerLogDestination } from './log-destination.js';
+export { LOG_BATCH_CHARS, LOG_LINGER_MS, workerLogDestination } from './log-destination.js';
 export {
   type DiagnosisVerdict,
   OPS_EVENT_SOURCES,
@@ -17,6 +17,7 @@ export {
   type Suspect,
   type SuspectComponent,
 } from './ops-events.js';
+export { currentRequestScope, type RequestScope, runInRequestScope } from './request-scope.js';
 export {
   breakdownOf,
   currentRequestTiming,

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { currentRequestScope, runInRequestScope } from './request-scope.js';
 import type { RequestSpan } from './tracing.js';
 
 /** Where one request's time went, accumulated while it runs (milliseconds). */
@@ -27,8 +27,6 @@ export interface RequestBreakdown {
   queries: number;
 }
 
-const storage = new AsyncLocalStorage<RequestTiming>();
-
 export function newRequestTiming(): RequestTiming {
   // `span` present from the start, so every timing has one shape whether tracing is on or not.
   return { poolWaitMs: 0, dbMs: 0, cacheMs: 0, outboundMs: 0, queries: 0, span: undefined };
@@ -36,12 +34,12 @@ export function newRequestTiming(): RequestTiming {
 
 /** Runs `fn` with `timing` as the request whose time every statement, cache read and call adds to. */
 export function runWithRequestTiming<T>(timing: RequestTiming, fn: () => T): T {
-  return storage.run(timing, fn);
+  return runInRequestScope({ timing, guard: currentRequestScope()?.guard }, fn);
 }
 
 /** The timing of the request being served, or undefined outside any request. */
 export function currentRequestTiming(): RequestTiming | undefined {
-  return storage.getStore();
+  return currentRequestScope()?.timing;
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;

@@ -1,5 +1,6 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { BoundedLabels } from './bounded-labels.js';
+import { FastHistogram, type HistogramSeries } from './fast-histogram.js';
 import { collectRuntimeMetrics } from './runtime-metrics.js';
 
 /**
@@ -82,7 +83,8 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
   const fingerprints = new BoundedLabels(options.fingerprintSeries ?? 50);
   const described = new Set<string>();
 
-  const http = new Histogram({
+  // The histograms observed on the request path are FastHistograms (see there); the rest is prom-client.
+  const http = new FastHistogram({
     name: 'http_server_request_duration_seconds',
     help: 'Duration of HTTP server requests, by route template, method and status code.',
     labelNames: ['http_route', 'http_request_method', 'http_response_status_code'],
@@ -117,13 +119,13 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
       this.set((sources.admission?.()?.queueLength ?? 0) + (sources.pool?.()?.waiting ?? 0));
     },
   });
-  const wait = new Histogram({
+  const wait = new FastHistogram({
     name: 'db_client_connection_wait_time_seconds',
     help: 'Time to obtain a connection: admission queue, pool and connect.',
     buckets: DB_BUCKETS,
     registers,
   });
-  const use = new Histogram({
+  const use = new FastHistogram({
     name: 'db_client_connection_use_time_seconds',
     help: 'Time between borrowing a connection and returning it.',
     buckets: DB_BUCKETS,
@@ -134,7 +136,7 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
     help: 'Requests that gave up waiting for a connection at their deadline.',
     registers,
   });
-  const operation = new Histogram({
+  const operation = new FastHistogram({
     name: 'db_client_operation_duration_seconds',
     help: 'Execution time of statements (without the wait for a connection), by query fingerprint.',
     labelNames: ['db_query_fingerprint'],
@@ -174,7 +176,7 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
       this.set(sources.cache?.()?.bytes ?? 0);
     },
   });
-  const cacheTime = new Histogram({
+  const cacheTime = new FastHistogram({
     name: 'bulwark_cache_operation_duration_seconds',
     help: 'Time spent in the cache itself per read (lookup, decode, store), its loader excluded.',
     labelNames: ['result'],
@@ -222,7 +224,7 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
     },
   });
 
-  const outbound = new Histogram({
+  const outbound = new FastHistogram({
     name: 'http_client_request_duration_seconds',
     help: 'Duration of outbound calls, by dependency and outcome (ok, error, timeout, rejected by the breaker).',
     labelNames: ['peer_service', 'outcome'],
@@ -230,10 +232,9 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
     registers,
   });
 
-  // Children by label values, made once per combination (series are bounded, so are these maps):
-  // `histogram.observe({labels}, v)` builds a label object per request; nested maps by value find
-  // the child without building one (prom-client's child still keys its series by a label string).
-  type Child = Histogram.Internal<string>;
+  // Series by label values, found once per combination (series are bounded, so are these maps):
+  // nested maps by value find the series without building a label object or key per request.
+  type Child = HistogramSeries;
   const httpChildren = new Map<string, Map<string, Map<number, Child>>>();
   const httpChild = (route: string, method: string, status: number): Child => {
     let byMethod = httpChildren.get(route);
@@ -248,7 +249,7 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
     }
     let child = byStatus.get(status);
     if (!child) {
-      child = http.labels({
+      child = http.series({
         http_route: route,
         http_request_method: method,
         http_response_status_code: status,
@@ -258,8 +259,11 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
     return child;
   };
   const operationChildren = new Map<string, Child>();
-  const cacheHit = cacheTime.labels({ result: 'hit' });
-  const cacheMiss = cacheTime.labels({ result: 'miss' });
+  const cacheHit = cacheTime.series({ result: 'hit' });
+  const cacheMiss = cacheTime.series({ result: 'miss' });
+  const waitSeries = wait.series();
+  const useSeries = use.series();
+  const outboundChildren = new Map<string, Child>();
 
   return {
     registry,
@@ -267,12 +271,12 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
       httpChild(route, HTTP_METHODS.has(method) ? method : '_OTHER', status).observe(seconds);
     },
     observeStatement(s) {
-      if (s.acquired && s.poolWaitMs !== undefined) wait.observe(s.poolWaitMs / 1000);
+      if (s.acquired && s.poolWaitMs !== undefined) waitSeries.observe(s.poolWaitMs / 1000);
       if (s.durationMs === undefined) return;
       const label = fingerprints.label(s.fingerprint.id);
       let child = operationChildren.get(label);
       if (!child) {
-        child = operation.labels({ db_query_fingerprint: label });
+        child = operation.series({ db_query_fingerprint: label });
         operationChildren.set(label, child);
       }
       child.observe(s.durationMs / 1000);
@@ -281,11 +285,18 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
         fingerprintInfo.set({ db_query_fingerprint: label, db_query_text: s.fingerprint.text }, 1);
       }
     },
-    observeConnectionUse: (ms) => use.observe(ms / 1000),
+    observeConnectionUse: (ms) => useSeries.observe(ms / 1000),
     countConnectionTimeout: () => timeouts.inc(),
     observeCacheRead: (hit, ms) => (hit ? cacheHit : cacheMiss).observe(ms / 1000),
-    observeOutbound: (dependency, outcome, ms) =>
-      outbound.observe({ peer_service: dependency, outcome }, ms / 1000),
+    observeOutbound(dependency, outcome, ms) {
+      const key = `${dependency}\u0000${outcome}`;
+      let child = outboundChildren.get(key);
+      if (!child) {
+        child = outbound.series({ peer_service: dependency, outcome });
+        outboundChildren.set(key, child);
+      }
+      child.observe(ms / 1000);
+    },
     close: stopRuntime,
   };
 }

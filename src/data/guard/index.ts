@@ -23,6 +23,7 @@ export {
 export { createManualClock, type ManualClock } from './manual-clock.js';
 export {
   currentRequestContext,
+  joinRequestContext,
   QUERY_CLASSES,
   type QueryClass,
   type RequestContext,

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { currentRequestScope, runInRequestScope } from '../../telemetry/index.js';
 
 /**
  * Query classes, most important first. A route declares one; the bulkheads give each a share of the
@@ -21,19 +21,33 @@ export interface RequestContext {
   reachedDatabase?: boolean;
 }
 
-// One store per process: the HTTP layer enters it once per request and every query the service
-// issues inside that request finds it, so service code passes nothing down.
-const storage = new AsyncLocalStorage<RequestContext>();
+// The context rides in the request's scope (telemetry's one store per request): the HTTP layer sets
+// it once per request and every query the service issues inside that request finds it, so service
+// code passes nothing down.
 
 /**
  * Runs `fn` with `ctx` as the context of every query it issues, however deep.
  * @example runWithRequestContext({ deadline: Date.now() + 2000, queryClass: 'heavy' }, () => handler(req))
  */
 export function runWithRequestContext<T>(ctx: RequestContext, fn: () => T): T {
-  return storage.run(ctx, fn);
+  return runInRequestScope({ timing: currentRequestScope()?.timing, guard: ctx }, fn);
+}
+
+/**
+ * Sets `ctx` as the context of the request scope being served when that scope has none yet (the
+ * HTTP layer's telemetry hook entered it), so the request keeps one store; else enters a scope of
+ * its own as `runWithRequestContext` does.
+ */
+export function joinRequestContext(ctx: RequestContext, fn: () => void): void {
+  const scope = currentRequestScope();
+  if (scope !== undefined && scope.guard === undefined) {
+    scope.guard = ctx;
+    fn();
+  } else runWithRequestContext(ctx, fn);
 }
 
 /** The context of the request being served, or undefined outside any request (start-up, scripts). */
 export function currentRequestContext(): RequestContext | undefined {
-  return storage.getStore();
+  // Only this module writes the field, always with a RequestContext.
+  return currentRequestScope()?.guard as RequestContext | undefined;
 }
