@@ -33,7 +33,10 @@ test('the moderation service runs in its own process, is replaced on the same po
   try {
     const first = moderation.pid;
     assert.ok(alive(first) && first !== process.pid, 'a child process of its own');
-    assert.deepEqual(await moderate(moderation.url), { status: 200, body: { decision: 'accept', reasons: [] } });
+    assert.deepEqual(await moderate(moderation.url), {
+      status: 200,
+      body: { decision: 'accept', reasons: [] },
+    });
     // Its fault endpoint keeps the ops token: anonymous writes are refused.
     const anonymous = await fetch(`${moderation.url}/v1/faults`, {
       method: 'PUT',
