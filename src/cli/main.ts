@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { MODERATION_ROLE, MODERATION_ROLE_ENV } from '../moderation/moderation-process.js';
+import { MODERATION_ROLE, MODERATION_ROLE_ENV } from '../moderation/index.js';
 import { EXIT, fail } from './exit.js';
 
 const COMMANDS: Record<
