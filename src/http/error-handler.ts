@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BulwarkError, ERRORS, type ErrorCode } from '../errors/index.js';
-import { createShedLog, SHED_CODES } from './shed-log.js';
+import { BulwarkError, ERRORS, type ErrorCode, ROUTINE_REFUSALS } from '../errors/index.js';
+import { createShedLog } from './shed-log.js';
 
 /** The RealWorld error body: `{ "errors": { "<field>": ["<message>"] } }`, plus our stable code. */
 function send(reply: FastifyReply, code: ErrorCode, fields: Record<string, string[]>, requestId: string) {
@@ -38,7 +38,7 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
   app.setErrorHandler((error: FastifyError | BulwarkError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof BulwarkError) {
-      if (SHED_CODES.has(error.code)) shedLog.count(error.code);
+      if (ROUTINE_REFUSALS.has(error.code)) shedLog.count(error.code);
       else if (error.status >= 500) request.log.warn({ err: error, code: error.code }, 'request failed');
       return send(reply, error.code, error.fields, request.id);
     }

@@ -1,13 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { type ErrorCode, ROUTINE_REFUSALS } from '../errors/index.js';
-
-/**
- * Overload answers are the guard working as designed, and under a spike they come by the thousand
- * per second: a warning with a stack trace for each one spends the worker's CPU on the log just when
- * the CPU is scarce, and the extra lag makes every waiter's timer fire late (a shed that should take
- * 10 ms took a second). So they are counted and summarised once per interval instead.
- */
-export const SHED_CODES: ReadonlySet<ErrorCode> = ROUTINE_REFUSALS;
+import type { ErrorCode } from '../errors/index.js';
 
 export interface ShedLog {
   count(code: ErrorCode): void;
@@ -15,6 +7,13 @@ export interface ShedLog {
   flush(): void;
 }
 
+/**
+ * Overload answers (the registry's `ROUTINE_REFUSALS`) are the guard working as designed, and under
+ * a spike they come by the thousand per second: a warning with a stack trace for each one spends the
+ * worker's CPU on the log just when the CPU is scarce, and the extra lag makes every waiter's timer
+ * fire late (a shed that should take 10 ms took a second). So they are counted and summarised once
+ * per interval instead.
+ */
 export function createShedLog(log: FastifyBaseLogger, intervalMs = 1_000): ShedLog {
   let pending: Partial<Record<ErrorCode, number>> = {};
   let total = 0;

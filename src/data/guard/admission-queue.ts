@@ -137,6 +137,10 @@ export function createAdmissionQueue<K extends string>(options: AdmissionQueueOp
     return ((ahead + 1) * rate.holdMs) / Math.max(1, rate.slots);
   };
 
+  /** True when a newcomer queued behind everyone in `lane` would be served only past its deadline. */
+  const outOfReach = (key: K, lane: Lane<K>, deadline: number, now: number): boolean =>
+    expectedWait(key, lane.list.length) > deadline - reserveMs - now;
+
   /** How many waiters a lane can serve within `ms`, at its measured pace (infinite when unknown). */
   const servableWithin = (key: K, ms: number): number => {
     const rate = options.drainRate?.(key);
@@ -248,9 +252,7 @@ export function createAdmissionQueue<K extends string>(options: AdmissionQueueOp
     if (total >= maxWaiters) return 'full' as const;
     if (lane.overloaded)
       return lane.list.length >= servableWithin(key, sloughOf(key)) ? ('shed' as const) : undefined;
-    return expectedWait(key, lane.list.length) > deadline - reserveMs - now
-      ? ('deadline' as const)
-      : undefined;
+    return outOfReach(key, lane, deadline, now) ? ('deadline' as const) : undefined;
   };
 
   return {
@@ -270,7 +272,7 @@ export function createAdmissionQueue<K extends string>(options: AdmissionQueueOp
       if (total >= maxWaiters) return Promise.resolve({ ok: false, reason: 'full', waitedMs: 0 });
       // First come, first served: everyone queued goes first. A newcomer that the lane cannot reach
       // before its deadline would only wait to be refused, and hold the memory and a timer meanwhile.
-      if (!lane.overloaded && expectedWait(key, lane.list.length) > deadline - reserveMs - now) {
+      if (!lane.overloaded && outOfReach(key, lane, deadline, now)) {
         return Promise.resolve({ ok: false, reason: 'deadline', waitedMs: 0 });
       }
 
