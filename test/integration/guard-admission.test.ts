@@ -64,7 +64,7 @@ test('with every connection busy, a query whose deadline is 100 ms away is refus
   assert.deepEqual(sent, ['SELECT pg_sleep(1)', 'SELECT pg_sleep(1)']);
 });
 
-test('under a standing queue the newest waiter is served before the older ones', async () => {
+test('under a standing queue the newest waiter is served before the older ones, after the one let in before it stood', async () => {
   const db = guard({
     poolSize: 1,
     limit: { minLimit: 1 },
@@ -72,16 +72,19 @@ test('under a standing queue the newest waiter is served before the older ones',
     queue: { targetMs: 5, intervalMs: 50, sloughMs: 10_000 },
   });
   const served: number[] = [];
-  const holder = request(db, 'SELECT pg_sleep(0.4)', 5_000);
+  const serve = (n: number) =>
+    request(db, `SELECT ${n} AS n`, 5_000).then((r) => served.push(r.rows[0]?.n as number));
+  const holder = request(db, 'SELECT pg_sleep(0.6)', 5_000);
   await until(() => db.stats().inflight === 1);
-  const waiters = [1, 2, 3, 4].map((n) =>
-    request(db, `SELECT ${n} AS n`, 5_000).then((r) => served.push(r.rows[0]?.n as number)),
-  );
-  await until(() => db.stats().queueLength === 4);
-  await Promise.all([holder, ...waiters]);
-
-  assert.deepEqual(served, [4, 3, 2, 1]);
+  const early = serve(0);
+  // Two intervals pass with a waiter and no dequeue: the queue stands when the next one arrives.
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  const waiters = [1, 2, 3, 4].map(serve);
+  await until(() => db.stats().queueLength === 5);
   assert.equal(db.stats().classes.critical.mode, 'lifo');
+  await Promise.all([holder, early, ...waiters]);
+
+  assert.deepEqual(served, [0, 4, 3, 2, 1]);
 });
 
 test('without a standing queue waiters are served in arrival order', async () => {

@@ -8,7 +8,13 @@ type K = 'a' | 'b';
 /** A queue over `slots` interchangeable slots; `free()` gives one back and lets the queue serve. */
 function setup(
   slots: number,
-  options: { targetMs?: number; intervalMs?: number; sloughMs?: number; holdMs?: number } = {},
+  options: {
+    targetMs?: number;
+    intervalMs?: number;
+    sloughMs?: number;
+    burstMs?: number;
+    holdMs?: number;
+  } = {},
 ) {
   const clock = createManualClock(1_000);
   let used = 0;
@@ -27,8 +33,14 @@ function setup(
   });
   const outcomes = new Map<string, Admission>();
   const order: string[] = [];
-  const enter = (name: string, deadlineIn: number, key: K = 'a', signal?: AbortSignal) => {
-    void queue.acquire(key, clock.now() + deadlineIn, signal).then((admission) => {
+  const enter = (
+    name: string,
+    deadlineIn: number,
+    key: K = 'a',
+    signal?: AbortSignal,
+    continuing = false,
+  ) => {
+    void queue.acquire(key, clock.now() + deadlineIn, signal, continuing).then((admission) => {
       outcomes.set(name, admission);
       if (admission.ok) order.push(name);
     });
@@ -37,7 +49,12 @@ function setup(
     used--;
     queue.drain();
   };
-  return { clock, queue, outcomes, order, enter, free, blocked, used: () => used };
+  /** Frees a slot and lets the promises of whoever it went to settle. */
+  const serveNext = async () => {
+    free();
+    await settle();
+  };
+  return { clock, queue, outcomes, order, enter, free, serveNext, blocked, used: () => used };
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -59,8 +76,7 @@ test('a waiter past its deadline is refused at its deadline and never gets a slo
   s.clock.advance(1);
   await settle();
   assert.deepEqual(s.outcomes.get('late'), { ok: false, reason: 'deadline', waitedMs: 100 });
-  s.free();
-  await settle();
+  await s.serveNext();
   assert.equal(s.queue.length, 0);
   assert.equal(s.used(), 0);
 });
@@ -89,24 +105,25 @@ test('waiters are served first come, first served while the queue drains quickly
   assert.equal(s.queue.mode('a'), 'fifo');
 });
 
-test('under a standing queue the newest waiter is served first', async () => {
+test('under a standing queue the newest waiter is served first, after those let in before it stood', async () => {
   const s = setup(1, { targetMs: 5, intervalMs: 100, sloughMs: 60_000 });
   s.enter('holder', 60_000);
-  for (const name of ['w1', 'w2', 'w3', 'w4']) {
-    s.enter(name, 60_000);
-    s.clock.advance(10);
-  }
+  s.enter('before', 60_000);
   // Nothing leaves the queue for two intervals: it stands.
   s.clock.advance(300);
-  for (let i = 0; i < 5; i++) {
+  for (const name of ['w1', 'w2', 'w3', 'w4']) {
+    s.enter(name, 60_000);
+    s.clock.advance(1);
+  }
+  for (let i = 0; i < 6; i++) {
     s.free();
     await settle();
   }
-  assert.deepEqual(s.order, ['holder', 'w4', 'w3', 'w2', 'w1']);
+  assert.deepEqual(s.order, ['holder', 'before', 'w4', 'w3', 'w2', 'w1']);
   assert.equal(s.queue.mode('a'), 'lifo');
 });
 
-test('once the queue stands, waiters older than the slough time are shed at once', async () => {
+test('once the queue stands, a waiter let in before keeps its place; those let in after wait at most the slough time', async () => {
   const s = setup(1, { targetMs: 5, intervalMs: 100 });
   s.enter('holder', 60_000);
   s.enter('old', 60_000);
@@ -115,7 +132,7 @@ test('once the queue stands, waiters older than the slough time are shed at once
   s.enter('new', 60_000);
   await settle();
   assert.equal(s.queue.mode('a'), 'lifo');
-  assert.deepEqual(s.outcomes.get('old'), { ok: false, reason: 'shed', waitedMs: 250 });
+  assert.equal(s.outcomes.has('old'), false, 'a waiter let in while the lane drained is not shed');
   // The newest waiter is kept (it goes next); once a newer one arrives, it may wait 2 × target only.
   s.clock.advance(4);
   s.enter('newer', 60_000);
@@ -127,7 +144,11 @@ test('once the queue stands, waiters older than the slough time are shed at once
   s.enter('newest', 60_000);
   await settle();
   assert.deepEqual(s.outcomes.get('newer'), { ok: false, reason: 'shed', waitedMs: 26 });
-  assert.equal(s.queue.length, 1);
+  assert.equal(s.queue.length, 2);
+  await s.serveNext();
+  await s.serveNext();
+  assert.deepEqual(s.order, ['holder', 'old', 'newest']);
+  assert.deepEqual(s.outcomes.get('old'), { ok: true, waitedMs: 280 });
 });
 
 test('the queue returns to first come, first served after it has drained', async () => {
@@ -173,8 +194,7 @@ test('a waiter whose class is at its share does not hold up a waiter of another 
   s.blocked.add('a');
   s.enter('blocked', 10_000, 'a');
   s.enter('other', 10_000, 'b');
-  s.free();
-  await settle();
+  await s.serveNext();
   assert.deepEqual(s.order, ['holder', 'other']);
   assert.equal(s.queue.waiting('a'), 1);
   assert.equal(s.queue.waiting('b'), 0);
@@ -216,8 +236,7 @@ test('a standing queue in one lane does not shorten the wait allowed in another'
   assert.equal(s.queue.mode('a'), 'lifo');
   assert.equal(s.queue.mode('b'), 'fifo');
   assert.equal(s.outcomes.has('b'), false);
-  s.free();
-  await settle();
+  await s.serveNext();
   assert.deepEqual(s.order, ['holder', 'b']);
 });
 
@@ -226,8 +245,7 @@ test('a freed slot goes to the first lane that can use it', async () => {
   s.enter('holder', 10_000, 'b');
   s.enter('b1', 10_000, 'b');
   s.enter('a1', 10_000, 'a');
-  s.free();
-  await settle();
+  await s.serveNext();
   assert.deepEqual(s.order, ['holder', 'a1']);
 });
 
@@ -236,13 +254,12 @@ test('a free slot is never left idle to shed a waiter: a lone stale waiter is se
   s.enter('holder', 60_000);
   s.enter('lone', 60_000);
   s.clock.advance(250);
-  s.free();
-  await settle();
+  await s.serveNext();
   assert.deepEqual(s.order, ['holder', 'lone']);
   assert.equal(s.queue.mode('a'), 'lifo');
 });
 
-test('when overload begins at a freed slot, the newest is served and the stale rest are shed but the next in line', async () => {
+test('when overload begins at a freed slot, the waiters let in before it are served in arrival order, none shed', async () => {
   const s = setup(1, { targetMs: 5, intervalMs: 100 });
   s.enter('holder', 60_000);
   s.enter('old', 60_000);
@@ -251,12 +268,14 @@ test('when overload begins at a freed slot, the newest is served and the stale r
   s.clock.advance(5);
   s.enter('newer', 60_000);
   s.clock.advance(240);
-  s.free();
-  await settle();
-  assert.deepEqual(s.order, ['holder', 'newer']);
-  assert.equal(s.outcomes.get('old')?.ok, false);
-  assert.equal(s.outcomes.has('mid'), false);
-  assert.equal(s.queue.length, 1);
+  for (let i = 0; i < 3; i++) {
+    s.free();
+    await settle();
+  }
+  assert.equal(s.queue.mode('a'), 'lifo');
+  assert.deepEqual(s.order, ['holder', 'old', 'mid', 'newer']);
+  assert.equal([...s.outcomes.values()].filter((o) => !o.ok).length, 0);
+  assert.equal(s.queue.length, 0);
 });
 
 test('a lone waiter is never shed, even while a slot stays busy past the slough time', async () => {
@@ -267,18 +286,17 @@ test('a lone waiter is never shed, even while a slot stays busy past the slough 
   s.queue.drain(); // an event while every slot is still held
   await settle();
   assert.equal(s.outcomes.has('lone'), false);
-  s.free();
-  await settle();
+  await s.serveNext();
   assert.deepEqual(s.order, ['holder', 'lone']);
 });
 
 test('a newcomer the lane cannot serve before its deadline is refused on arrival, not at the deadline', async () => {
-  // One slot, each admission holding it 40 ms: with two queued ahead, a third waits about 120 ms.
-  const s = setup(1, { holdMs: 40 });
+  // One slot, each admission holding it 20 ms: with two queued ahead, a third waits about 60 ms.
+  const s = setup(1, { holdMs: 20 });
   s.enter('holder', 10_000);
   s.enter('w1', 10_000);
   s.enter('w2', 10_000);
-  s.enter('hopeless', 100);
+  s.enter('hopeless', 50);
   s.enter('patient', 500);
   await settle();
   assert.deepEqual(s.outcomes.get('hopeless'), { ok: false, reason: 'deadline', waitedMs: 0 });
@@ -298,27 +316,85 @@ test('without a measured pace the queue predicts nothing and a short deadline st
   assert.deepEqual(s.outcomes.get('short'), { ok: false, reason: 'deadline', waitedMs: 1 });
 });
 
-test('under a standing queue the oldest waiters that LIFO cannot reach within the slough time are shed as newer ones arrive', async () => {
-  // One slot held 4 ms per admission: within the 10 ms slough the lane serves two waiters.
+test('under a standing queue the newest waiters that the lane cannot reach within the slough time are shed as newer ones arrive', async () => {
+  // One slot held 4 ms per admission: within the 10 ms slough the lane serves two waiters, and one
+  // of those turns goes to the waiter let in before the queue stood.
   const s = setup(1, { targetMs: 5, intervalMs: 100, holdMs: 4 });
   s.enter('holder', 60_000);
-  s.enter('stale', 60_000);
+  s.enter('promised', 60_000);
   s.clock.advance(250); // the queue has stood for whole intervals: overloaded
-  s.enter('w1', 60_000); // the stale one goes at once: past the slough time
+  s.enter('w1', 60_000);
   await settle();
   assert.equal(s.queue.mode('a'), 'lifo');
-  assert.deepEqual(s.outcomes.get('stale'), { ok: false, reason: 'shed', waitedMs: 250 });
+  assert.equal(s.outcomes.has('promised'), false);
   s.clock.advance(1);
   s.enter('w2', 60_000);
   s.clock.advance(1);
   s.enter('w3', 60_000);
   await settle();
-  // w1 was pushed back beyond the two the lane can serve in time: shed 2 ms after it came, not 10.
-  assert.deepEqual(s.outcomes.get('w1'), { ok: false, reason: 'shed', waitedMs: 2 });
+  // Each was pushed back beyond the turn left to it: shed 1 ms after it came, not 10.
+  assert.deepEqual(s.outcomes.get('w1'), { ok: false, reason: 'shed', waitedMs: 1 });
+  assert.deepEqual(s.outcomes.get('w2'), { ok: false, reason: 'shed', waitedMs: 1 });
   assert.equal(s.queue.waiting('a'), 2);
-  s.free();
+  await s.serveNext();
+  await s.serveNext();
+  assert.deepEqual(s.order, ['holder', 'promised', 'w3']);
+});
+
+test('under a standing queue a newcomer is refused on arrival while those let in before it fill the slough time', async () => {
+  // One slot held 4 ms: the 10 ms slough serves two, and two promised waiters are ahead.
+  const s = setup(1, { targetMs: 5, intervalMs: 100, holdMs: 4 });
+  s.enter('holder', 60_000);
+  s.enter('p1', 60_000);
+  s.enter('p2', 60_000);
+  s.clock.advance(250);
+  s.enter('late', 60_000);
   await settle();
-  assert.deepEqual(s.order, ['holder', 'w3']);
+  assert.equal(s.queue.mode('a'), 'lifo');
+  assert.deepEqual(s.outcomes.get('late'), { ok: false, reason: 'shed', waitedMs: 0 });
+  assert.equal(s.queue.waiting('a'), 2);
+});
+
+test('while the lane drains, a newcomer predicted to wait past a burst is refused on arrival, and the lane turns newest-first', async () => {
+  // One slot held 40 ms by the measure; the third waiter would wait about 120 ms, past the 100 ms burst.
+  const s = setup(1, { targetMs: 5, intervalMs: 100, holdMs: 40 });
+  s.enter('holder', 60_000);
+  s.enter('w1', 60_000);
+  s.enter('w2', 60_000);
+  s.enter('w3', 60_000);
+  await settle();
+  assert.deepEqual(s.outcomes.get('w3'), { ok: false, reason: 'shed', waitedMs: 0 });
+  // The queue itself drains at once: no delay in this interval was past the target...
+  s.clock.advance(1);
+  await s.serveNext();
+  await s.serveNext();
+  assert.equal(s.queue.length, 0);
+  // ...but the interval turned work away, so the next one starts newest-first.
+  s.clock.advance(100);
+  s.enter('next', 60_000);
+  await settle();
+  assert.equal(s.queue.mode('a'), 'lifo');
+});
+
+test("a request's later query goes ahead of newcomers and is refused only at its deadline", async () => {
+  // One slot held 4 ms: the 10 ms slough serves two; two promised waiters are ahead.
+  const s = setup(1, { targetMs: 5, intervalMs: 100, holdMs: 4 });
+  s.enter('holder', 60_000);
+  s.enter('p1', 60_000);
+  s.enter('p2', 60_000);
+  s.clock.advance(250);
+  s.enter('newcomer', 60_000);
+  s.enter('continuing', 300, 'a', undefined, true);
+  await settle();
+  assert.equal(s.queue.mode('a'), 'lifo');
+  assert.equal(s.outcomes.get('newcomer')?.ok, false, 'a newcomer is refused');
+  assert.equal(s.outcomes.has('continuing'), false, 'the continuing query waits');
+  await s.serveNext();
+  assert.deepEqual(s.order, ['holder', 'continuing']);
+  s.enter('late-continuing', 50, 'a', undefined, true);
+  s.clock.advance(50);
+  await settle();
+  assert.deepEqual(s.outcomes.get('late-continuing'), { ok: false, reason: 'deadline', waitedMs: 50 });
 });
 
 test("a queue that always waits less than one of the lane's hold times is not a standing queue; the same waits on a faster lane are", async () => {
@@ -342,32 +418,37 @@ test("a queue that always waits less than one of the lane's hold times is not a 
 });
 
 test('refusalOnArrival names the refusal a newcomer would get, and queues nothing to find out', async () => {
-  // One slot held 40 ms a turn; two waiters ahead put a newcomer about 120 ms away.
-  const s = setup(1, { holdMs: 40, targetMs: 5, intervalMs: 100 });
+  // One slot held 20 ms a turn; two waiters ahead put a newcomer about 60 ms away.
+  const s = setup(1, { holdMs: 20, targetMs: 5, intervalMs: 100 });
   const at = (ms: number) => s.clock.now() + ms;
   assert.equal(s.queue.refusalOnArrival('a', at(10)), undefined, 'an empty lane lets anyone in');
   s.enter('holder', 60_000);
   s.enter('w1', 60_000);
   s.enter('w2', 60_000);
   await settle();
-  assert.equal(s.queue.refusalOnArrival('a', at(100)), 'deadline');
+  assert.equal(s.queue.refusalOnArrival('a', at(50)), 'deadline');
   assert.equal(s.queue.refusalOnArrival('a', at(500)), undefined);
   assert.equal(s.queue.refusalOnArrival('a', at(0)), 'deadline', 'a deadline already past');
   assert.equal(s.queue.refusalOnArrival('b', at(10)), undefined, 'another lane is not judged by this one');
   assert.equal(s.queue.waiting('a'), 2, 'asking queued nobody');
   assert.equal(s.outcomes.size, 1, 'and refused nobody');
-  // The queue stands: w1 and w2 are shed as stale, and the lane serves only two waiters within its
-  // 80 ms slough, newest first.
+  // The queue stands; its 10 ms slough serves less than the two promised waiters ahead.
   s.clock.advance(250);
+  assert.equal(
+    s.queue.refusalOnArrival('a', at(60_000)),
+    'shed',
+    'the promised waiters fill the slough time',
+  );
+  assert.equal(s.queue.mode('a'), 'lifo');
+  await s.serveNext();
+  await s.serveNext();
+  assert.deepEqual(s.order, ['holder', 'w1', 'w2']);
+  assert.equal(s.queue.refusalOnArrival('a', at(60_000)), undefined, 'no waiter: room for one');
   s.enter('w3', 60_000);
   await settle();
-  assert.equal(s.queue.mode('a'), 'lifo');
-  assert.equal(s.queue.refusalOnArrival('a', at(60_000)), undefined, 'one waiter: room for another');
-  s.enter('w4', 60_000);
-  await settle();
-  assert.equal(s.queue.waiting('a'), 2);
+  assert.equal(s.queue.waiting('a'), 1);
   assert.equal(s.queue.refusalOnArrival('a', at(60_000)), 'shed', 'it would only push out an older waiter');
-  assert.equal(s.queue.waiting('a'), 2);
+  assert.equal(s.queue.waiting('a'), 1);
 });
 
 test('refusalOnArrival says full once the queue holds maxWaiters', async () => {

@@ -34,3 +34,13 @@ test('the standing state lasts until an interval sees a delay at or under target
   codel.observe(12, 250);
   assert.equal(codel.overloaded(301, 12), false);
 });
+
+test('an interval that turned work away counts as standing, whatever its delays; the next quiet one ends it', () => {
+  const codel = createCodel(options, 0);
+  codel.observe(1, 10);
+  codel.refused();
+  codel.observe(0, 50);
+  assert.equal(codel.overloaded(100, undefined), true);
+  codel.observe(1, 150);
+  assert.equal(codel.overloaded(200, undefined), false);
+});

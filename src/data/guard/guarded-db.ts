@@ -256,7 +256,7 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
     if (closed) throw new BulwarkError('DATA_ERR_UNAVAILABLE', 'the database handle is closed');
     const ctx = contextNow();
     ctx.reachedDatabase = true;
-    const admission = await queue.acquire(ctx.queryClass, ctx.deadline, ctx.signal);
+    const admission = await queue.acquire(ctx.queryClass, ctx.deadline, ctx.signal, ctx.admitted === true);
     if (!admission.ok) {
       emit({
         type: 'rejected',
@@ -268,6 +268,7 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
         throw new BulwarkError('DATA_ERR_CANCELLED', 'the client went away before the query ran');
       throw new BulwarkError('DATA_ERR_OVERLOADED', REJECTION_MESSAGES[admission.reason]);
     }
+    ctx.admitted = true;
     emit({ type: 'admitted', queryClass: ctx.queryClass, waitedMs: admission.waitedMs });
     const admittedAt = clock.monotonic();
     const client = await connect(ctx);

@@ -19,6 +19,11 @@ export interface RequestContext {
    * which routes need the database (and which the cache answers) without asking each handler.
    */
   reachedDatabase?: boolean;
+  /**
+   * Set by the guard once a query of this request has been admitted: its later queries go ahead of
+   * newcomers and are not refused for load, since a 503 then would waste the work already done.
+   */
+  admitted?: boolean;
 }
 
 // The context rides in the request's scope (telemetry's one store per request): the HTTP layer sets

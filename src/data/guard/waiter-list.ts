@@ -1,14 +1,18 @@
-/** A doubly linked list: waiters leave from either end (FIFO or LIFO) and from the middle (timeouts). */
-export interface ListNode<T> {
-  readonly value: T;
-  prev: ListNode<T> | undefined;
-  next: ListNode<T> | undefined;
-  linked: boolean;
+/** What an item of a `WaiterList` carries: its neighbours and the list it is in (none: not queued). */
+export interface Linked<T> {
+  prev: T | undefined;
+  next: T | undefined;
+  list: object | undefined;
 }
 
-export class WaiterList<T> {
-  private head: ListNode<T> | undefined;
-  private tail: ListNode<T> | undefined;
+/**
+ * An intrusive doubly linked list: waiters leave from either end (oldest first, or newest first) and
+ * from the middle (timeouts, clients gone), and move between lists, without a node allocated per
+ * step. An item is in one list at a time.
+ */
+export class WaiterList<T extends Linked<T>> {
+  private head: T | undefined;
+  private tail: T | undefined;
   private count = 0;
 
   get length(): number {
@@ -16,43 +20,33 @@ export class WaiterList<T> {
   }
 
   get oldest(): T | undefined {
-    return this.head?.value;
-  }
-
-  get oldestNode(): ListNode<T> | undefined {
     return this.head;
   }
 
   get newest(): T | undefined {
-    return this.tail?.value;
+    return this.tail;
   }
 
-  push(value: T): ListNode<T> {
-    const node: ListNode<T> = { value, prev: this.tail, next: undefined, linked: true };
-    if (this.tail) this.tail.next = node;
-    else this.head = node;
-    this.tail = node;
+  push(item: T): void {
+    if (item.list) throw new Error('the item is in a list already');
+    item.prev = this.tail;
+    item.next = undefined;
+    item.list = this;
+    if (this.tail) this.tail.next = item;
+    else this.head = item;
+    this.tail = item;
     this.count++;
-    return node;
   }
 
-  remove(node: ListNode<T>): void {
-    if (!node.linked) return;
-    if (node.prev) node.prev.next = node.next;
-    else this.head = node.next;
-    if (node.next) node.next.prev = node.prev;
-    else this.tail = node.prev;
-    node.linked = false;
+  remove(item: T): void {
+    if (item.list !== this) return;
+    if (item.prev) item.prev.next = item.next;
+    else this.head = item.next;
+    if (item.next) item.next.prev = item.prev;
+    else this.tail = item.prev;
+    item.prev = undefined;
+    item.next = undefined;
+    item.list = undefined;
     this.count--;
-  }
-
-  /** Nodes oldest first, or newest first; safe against removing the current node while iterating. */
-  *nodes(newestFirst: boolean): Generator<ListNode<T>> {
-    let node = newestFirst ? this.tail : this.head;
-    while (node) {
-      const following = newestFirst ? node.prev : node.next;
-      if (node.linked) yield node;
-      node = following;
-    }
   }
 }
