@@ -47,6 +47,12 @@ export const ConfigSchema = Type.Object(
           65535,
         ),
         poolMax: Int(0, 'Connections per worker; 0 divides 2 x DB cores + 1 among the workers.', 0, 1000),
+        embeddedNice: Int(
+          10,
+          "Hardened profile: nice value of the embedded PostgreSQL's processes, so that on a shared machine the HTTP workers get the CPU first (the guard already bounds the database's work); 0 keeps it equal.",
+          0,
+          19,
+        ),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -25,6 +25,8 @@ export async function openDatabaseServer(
     dir: join(config.dataDir, 'pg'),
     port: config.database.embeddedPort,
     database: 'conduit',
+    // The seed's stack ran its database at the same priority as everything else.
+    nice: config.profile === 'hardened' ? config.database.embeddedNice : 0,
     ...(onLog ? { onLog } : {}),
   });
   return { url: server.url, mode: 'embedded', pid: server.pid, stop: server.stop };

