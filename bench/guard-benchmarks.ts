@@ -29,6 +29,7 @@ import {
   verdict,
 } from './guard-measure.js';
 import type { GuardJob } from './guard-protocol.js';
+import { removeBenchComments } from './guard-reset.js';
 import {
   type LatencyBuckets,
   latencyBetween,
@@ -84,6 +85,16 @@ export function job(
   };
 }
 
+/** `measure`, from the seeded comments: what earlier measurements posted is removed first. */
+async function measureFresh(
+  ctx: Ctx,
+  j: GuardJob,
+  hooks?: Parameters<typeof measure>[1],
+): Promise<GuardMeasurement> {
+  await removeBenchComments(ctx.dataDir, ctx.databasePort);
+  return measure(j, hooks);
+}
+
 const brief = (m: GuardMeasurement) =>
   `${f1(goodput(m))} 2xx/s of ${f1(m.throughput)} req/s, p50 ${f2(ms(m.latencyUs.p50))} ms, p99 ${f2(ms(m.latencyUs.p99))} ms, ${statusLine(byStatus(m))}`;
 
@@ -106,7 +117,8 @@ export async function mixedSaturation(ctx: Ctx): Promise<Saturation> {
   const byC = new Map<number, GuardMeasurement[]>();
   for (let r = 1; r <= options.runs; r++) {
     for (const connections of SATURATION_CONNECTIONS) {
-      const m = await measure(
+      const m = await measureFresh(
+        ctx,
         job(ctx, {
           workload: 'mixed',
           mode: 'closed',
@@ -187,7 +199,8 @@ export async function overhead(ctx: Ctx): Promise<Section> {
   try {
     for (let r = 1; r <= options.runs; r++) {
       for (const s of order(r)) {
-        const m = await measure(
+        const m = await measureFresh(
+          ctx,
           job(ctx, {
             baseUrl: s.origin,
             workload: 'mixed',
@@ -207,7 +220,8 @@ export async function overhead(ctx: Ctx): Promise<Section> {
     const rate = Math.max(1, Math.round(medianOf(sat.plain ?? [], goodput) * 0.5));
     for (let r = 1; r <= options.runs; r++) {
       for (const s of order(r + 1)) {
-        const m = await measure(
+        const m = await measureFresh(
+          ctx,
           job(ctx, {
             baseUrl: s.origin,
             workload: 'mixed',
@@ -373,7 +387,8 @@ export async function spike(
     // A stack too jammed to answer its own /metrics (the pre-incident one) reports no server side.
     const scrape = () => scrapeServerLatency(ctx.opsOrigin).catch((): LatencyBuckets => new Map());
     const before = await scrape();
-    const m = await measure(
+    const m = await measureFresh(
+      ctx,
       job(ctx, {
         workload: 'mixed',
         mode: 'open',
@@ -473,7 +488,8 @@ export function spikeSection(
 
 export async function isolation(ctx: Ctx): Promise<Section> {
   const { options } = ctx;
-  const heavySat = await measure(
+  const heavySat = await measureFresh(
+    ctx,
     job(ctx, {
       workload: 'heavy',
       mode: 'closed',
@@ -505,9 +521,10 @@ export async function isolation(ctx: Ctx): Promise<Section> {
     });
   let phase = 0;
   for (let r = 1; r <= options.runs; r++) {
-    const u = await measure(criticalJob(phase++), { stackPid: ctx.stackPid });
+    const u = await measureFresh(ctx, criticalJob(phase++), { stackPid: ctx.stackPid });
     unloaded.push(u);
     progress(`[isolation ${r}/${options.runs}] critical alone at ${criticalRate}/s: ${brief(u)}`);
+    await removeBenchComments(ctx.dataDir, ctx.databasePort);
     const [h, c] = await Promise.all([
       measure(
         job(ctx, {
@@ -594,7 +611,8 @@ export async function faults(ctx: Ctx, saturation: Saturation): Promise<FaultsOu
     const before = stackNodeProcesses(ctx.stackPid);
     let measureStart = 0;
     let restarting: Promise<Restart> | undefined;
-    const m = await measure(
+    const m = await measureFresh(
+      ctx,
       job(ctx, {
         workload: 'mixed',
         mode: 'open',
