@@ -171,6 +171,8 @@ async function main(): Promise<number> {
       ctx.origin = pre.origin;
       ctx.opsOrigin = pre.opsOrigin;
       ctx.stackPid = pre.pid;
+      ctx.dataDir = pre.dataDir;
+      ctx.databasePort = pre.databasePort; // measureFresh cleans the comments through it
       const preSpike = await spike(ctx, saturation, 'pre-incident', 1);
       const s = spikeSection(saturation, hardenedSpike, preSpike);
       sections.splice(want.has('overhead') ? 1 : 0, 0, s);

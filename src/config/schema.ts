@@ -75,12 +75,12 @@ export const ConfigSchema = Type.Object(
         }),
         codelTargetMs: Int(
           5,
-          'Queueing delay the admission queue tolerates before it sheds (CoDel target); a lane whose queries hold a connection longer uses one hold time instead.',
+          'Queueing delay above which a queue stands (CoDel target; a lane whose queries hold a connection longer uses one hold time); under a standing queue a waiter is shed after 2 x this at most.',
           1,
         ),
         codelIntervalMs: Int(
           100,
-          'Window over which the queueing delay must stay above target (CoDel interval).',
+          'Window over which the queueing delay must stay above target (CoDel interval); also the longest wait a newcomer is let in for while the queue drains.',
           10,
         ),
         heavyShare: Type.Number({
