@@ -34,6 +34,17 @@ import {
 import { describeMachine, machineLine } from './machine.js';
 import { type BenchStack, startStack } from './stack.js';
 
+/** What the benchmarks need of the stack they measure: where to send load, and which database to clean. */
+function aimedAt(s: BenchStack): Pick<Ctx, 'origin' | 'opsOrigin' | 'stackPid' | 'dataDir' | 'databasePort'> {
+  return {
+    origin: s.origin,
+    opsOrigin: s.opsOrigin,
+    stackPid: s.pid,
+    dataDir: s.dataDir,
+    databasePort: s.databasePort,
+  };
+}
+
 const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 async function main(): Promise<number> {
@@ -108,11 +119,7 @@ async function main(): Promise<number> {
     );
     const ctx: Ctx = {
       options,
-      origin: stack.origin,
-      opsOrigin: stack.opsOrigin,
-      stackPid: stack.pid,
-      dataDir: stack.dataDir,
-      databasePort: stack.databasePort,
+      ...aimedAt(stack),
       fixturesFile,
       jwtSecret: readFileSync(join(stack.dataDir, 'jwt-secret'), 'utf8').trim(),
       stackStderr: () => current?.proc.stderr() ?? '',
@@ -168,11 +175,7 @@ async function main(): Promise<number> {
       await stopAll();
       const pre = await start('pre-incident');
       current = pre;
-      ctx.origin = pre.origin;
-      ctx.opsOrigin = pre.opsOrigin;
-      ctx.stackPid = pre.pid;
-      ctx.dataDir = pre.dataDir;
-      ctx.databasePort = pre.databasePort; // measureFresh cleans the comments through it
+      Object.assign(ctx, aimedAt(pre));
       const preSpike = await spike(ctx, saturation, 'pre-incident', 1);
       const s = spikeSection(saturation, hardenedSpike, preSpike);
       sections.splice(want.has('overhead') ? 1 : 0, 0, s);
