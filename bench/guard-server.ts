@@ -18,6 +18,7 @@ import cluster from 'node:cluster';
 import { loadConfig } from '../src/config/index.js';
 import { createDb, createGuardedDb, type Db } from '../src/data/index.js';
 import { buildApp } from '../src/http/index.js';
+import { guardQueueOptions } from '../src/scale/index.js';
 
 export interface GuardServerOptions {
   mode: 'plain' | 'guarded';
@@ -51,7 +52,7 @@ async function worker(): Promise<void> {
             heavy: { share: guard.heavyShare, statementTimeoutMs: guard.heavyStatementTimeoutMs },
             background: { share: guard.backgroundShare },
           },
-          queue: { targetMs: guard.codelTargetMs, intervalMs: guard.codelIntervalMs },
+          queue: guardQueueOptions(guard),
           defaultTimeoutMs: guard.requestBudgetMs,
         })
       : createDb({

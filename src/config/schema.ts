@@ -74,8 +74,13 @@ export const ConfigSchema = Type.Object(
             'Refuse a request on arrival, before parsing and authentication, when its route nearly always needs the database and the guard would refuse its first query.',
         }),
         codelTargetMs: Int(
-          5,
-          'Queueing delay above which a queue stands (CoDel target; a lane whose queries hold a connection longer uses one hold time); under a standing queue a waiter is shed after 2 x this at most.',
+          25,
+          'Queueing delay above which a queue stands (CoDel target; a lane whose queries hold a connection longer uses one hold time); under a standing queue a waiter is shed after guard.shedAfterMs at most.',
+          1,
+        ),
+        shedAfterMs: Int(
+          10,
+          'Under a standing queue, the longest a waiter let in waits before it is refused (503): what a refusal costs its client at most, whatever the target or the hold time.',
           1,
         ),
         codelIntervalMs: Int(

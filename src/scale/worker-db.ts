@@ -64,6 +64,11 @@ export interface WorkerDataOptions {
  * timeout) and no cache, so drills can show the outage and the fix side by side. Both record query
  * statistics, with slow SELECTs explained off the hot path, so the pool wait shows in either.
  */
+/** The admission queue's settings from the configuration; the guard benchmark's servers use it too. */
+export function guardQueueOptions(guard: Readonly<Config['guard']>) {
+  return { targetMs: guard.codelTargetMs, intervalMs: guard.codelIntervalMs, sloughMs: guard.shedAfterMs };
+}
+
 export function createWorkerData(config: Readonly<Config>, options: WorkerDataOptions): WorkerData {
   const onQuery = (text: string, values: readonly unknown[] | undefined) => {
     markQuerySent(text, values);
@@ -86,7 +91,7 @@ export function createWorkerData(config: Readonly<Config>, options: WorkerDataOp
             },
             background: { share: config.guard.backgroundShare },
           },
-          queue: { targetMs: config.guard.codelTargetMs, intervalMs: config.guard.codelIntervalMs },
+          queue: guardQueueOptions(config.guard),
           defaultTimeoutMs: config.guard.requestBudgetMs,
           // This worker's part of the database's cores (the stack's pool is sized on the same count).
           heavyTimeBudgetMsPerSecond:

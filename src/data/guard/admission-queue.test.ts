@@ -151,6 +151,24 @@ test('once the queue stands, a waiter let in before keeps its place; those let i
   assert.deepEqual(s.outcomes.get('old'), { ok: true, waitedMs: 280 });
 });
 
+test('the slough time is its own setting: a larger target does not make a refusal wait longer', async () => {
+  const s = setup(1, { targetMs: 25, intervalMs: 100, sloughMs: 10 });
+  s.enter('holder', 60_000);
+  s.enter('old', 60_000);
+  s.clock.advance(250);
+  s.enter('new', 60_000);
+  await settle();
+  assert.equal(s.queue.mode('a'), 'lifo');
+  s.clock.advance(4);
+  s.enter('newer', 60_000);
+  s.clock.advance(6);
+  await settle();
+  // 10 ms, the slough time given, not 2 × the 25 ms target.
+  assert.deepEqual(s.outcomes.get('new'), { ok: false, reason: 'shed', waitedMs: 10 });
+  assert.equal(s.outcomes.has('newer'), false);
+  assert.equal(s.outcomes.has('old'), false);
+});
+
 test('the queue returns to first come, first served after it has drained', async () => {
   const s = setup(1, { targetMs: 5, intervalMs: 100 });
   s.enter('holder', 60_000);

@@ -33,8 +33,9 @@ export interface AdmissionQueueOptions<K extends string> {
   targetMs?: number;
   intervalMs?: number;
   /**
-   * Longest wait of a waiter let in under a standing queue (2 × the target: 10 ms). It is what a
-   * refusal may cost its client at most, so it does not grow with the lane's hold time.
+   * Longest wait of a waiter let in under a standing queue (default 2 × the target; the service sets
+   * it from `guard.shedAfterMs`, 10 ms). It is what a refusal may cost its client at most, so it
+   * does not grow with the lane's hold time.
    */
   sloughMs?: number;
   /**
