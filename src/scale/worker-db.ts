@@ -57,6 +57,11 @@ export interface WorkerDataOptions {
   observe?: DataObservers;
 }
 
+/** The admission queue's settings from the configuration; the guard benchmark's servers use it too. */
+export function guardQueueOptions(guard: Readonly<Config['guard']>) {
+  return { targetMs: guard.codelTargetMs, intervalMs: guard.codelIntervalMs, sloughMs: guard.shedAfterMs };
+}
+
 /**
  * The data layer a worker runs with. Hardened (the default): the guard (bounded waits, adaptive
  * limit, bulkheads, statement timeouts, cancellation) and the query cache. Pre-incident: exactly the
@@ -64,11 +69,6 @@ export interface WorkerDataOptions {
  * timeout) and no cache, so drills can show the outage and the fix side by side. Both record query
  * statistics, with slow SELECTs explained off the hot path, so the pool wait shows in either.
  */
-/** The admission queue's settings from the configuration; the guard benchmark's servers use it too. */
-export function guardQueueOptions(guard: Readonly<Config['guard']>) {
-  return { targetMs: guard.codelTargetMs, intervalMs: guard.codelIntervalMs, sloughMs: guard.shedAfterMs };
-}
-
 export function createWorkerData(config: Readonly<Config>, options: WorkerDataOptions): WorkerData {
   const onQuery = (text: string, values: readonly unknown[] | undefined) => {
     markQuerySent(text, values);
