@@ -79,7 +79,19 @@ async function startSink() {
   return { url, stats: () => ({ bytes, exports }), close: () => new Promise((r) => server.close(r)) };
 }
 
+/** The median over runs of one run's `variant` ÷ the same run's `off`. */
+function pairedRatio(samples: Sample[], variant: Variant, f: (s: Sample) => number): number {
+  const ratios: number[] = [];
+  for (const s of samples) {
+    if (s.variant !== variant) continue;
+    const off = samples.find((o) => o.run === s.run && o.variant === 'off');
+    if (off) ratios.push(f(s) / f(off));
+  }
+  return median(ratios);
+}
+
 interface Sample {
+  run: number;
   variant: Variant;
   closed: Measurement;
   open: Measurement;
@@ -91,7 +103,7 @@ async function measure(
   sinkUrl: string,
   rate: number | undefined,
   fixtures: { file: string; ready: boolean },
-): Promise<Sample & { rate: number }> {
+): Promise<Omit<Sample, 'run'> & { rate: number }> {
   const opsPort = await freePort();
   const stack = await startStack({
     dataDir: '.bulwark/bench',
@@ -164,7 +176,7 @@ async function main() {
       // Alternate the order so that drift on the machine falls on both sides alike.
       const order = run % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
       for (const variant of order) {
-        const s = await measure(variant, sink.url, rate, fixtures);
+        const s = { ...(await measure(variant, sink.url, rate, fixtures)), run };
         rate ??= s.rate; // the first saturation sets the moderate rate for every open-model window
         samples.push(s);
         progress(
@@ -200,6 +212,15 @@ async function main() {
     row(`at ${rate} req/s: stack CPU per request (µs)`, (s) => cpuPerRequest(s.open), 1),
     row(`at ${rate} req/s: completed (req/s)`, (s) => s.open.throughput, 1),
     '',
+    // The machine drifts within a run of several minutes; a variant and `off` measured minutes apart
+    // in the same run are closer to each other than the medians of all runs are.
+    `paired ratios (each run's variant ÷ the same run's off, median of ${runs}): ${others
+      .map(
+        (v) =>
+          `${v}: saturation goodput ${pairedRatio(samples, v, (s) => goodput(s.closed)).toFixed(3)}, ` +
+          `CPU per request ${pairedRatio(samples, v, (s) => cpuPerRequest(s.open)).toFixed(3)}`,
+      )
+      .join('; ')}`,
     `saturation goodput cost (must-hold: at most 5%): ${others
       .map(
         (v) =>

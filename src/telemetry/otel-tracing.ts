@@ -10,11 +10,19 @@ import {
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type IdGenerator,
+  RandomIdGenerator,
+  SamplingDecision,
+} from '@opentelemetry/sdk-trace-base';
+import { samplerFromEnv } from './trace-sampler.js';
 import type { RequestSpan, SpanAttributes, Tracing } from './tracing.js';
 
 interface OtelRequestSpan extends RequestSpan {
-  span: Span;
+  /** Undefined for a request that is not sampled and has no caller: it never reached the SDK. */
+  span: Span | undefined;
   /** Sampled: asked once at the start (it cannot change before the end). */
   recording: boolean;
   /** The parent context of its children; made on the first child, so only for sampled requests. */
@@ -30,10 +38,30 @@ interface OtelRequestSpan extends RequestSpan {
  * sampling decision is done for recorded spans only: attributes, the children's parent context.
  * The SDK's samplers (`OTEL_TRACES_SAMPLER`) decide on the trace id and the parent alone, so the
  * attributes need not be there at the start.
+ *
+ * A request without a caller's `traceparent` asks the sampler before the SDK: with one request in
+ * ten traced, the SDK's span for the other nine (its ids, its sampler call, a non-recording span
+ * and the SDK's own span counting) was the largest part of tracing's cost per request. The trace id
+ * drawn for that question goes into the log line, and into the SDK when the answer is yes: the
+ * tracer's id generator hands it over, so the SDK's own sampling of the same id (by the same
+ * sampler) agrees, and the exported trace is the one the log line names.
  */
-export function createOtelTracing(serviceName: string): Tracing {
+export function createOtelTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): Tracing {
+  const sampler = samplerFromEnv(env);
+  const ids = new RandomIdGenerator();
+  let decidedTraceId: string | undefined;
+  const idGenerator: IdGenerator = {
+    generateTraceId() {
+      const id = decidedTraceId ?? ids.generateTraceId();
+      decidedTraceId = undefined;
+      return id;
+    },
+    generateSpanId: () => ids.generateSpanId(),
+  };
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
+    sampler,
+    idGenerator,
     spanProcessors: [
       new BatchSpanProcessor(
         new OTLPTraceExporter(),
@@ -53,11 +81,24 @@ export function createOtelTracing(serviceName: string): Tracing {
 
   return {
     startRequest(method, path, headers) {
-      const parent =
-        headers?.traceparent === undefined
-          ? ROOT_CONTEXT
-          : propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
+      let parent = ROOT_CONTEXT;
+      if (headers?.traceparent !== undefined) {
+        parent = propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
+      } else {
+        const traceId = ids.generateTraceId();
+        const { decision } = sampler.shouldSample(parent, traceId, method, SpanKind.SERVER, {}, []);
+        if (decision === SamplingDecision.NOT_RECORD)
+          return {
+            span: undefined,
+            recording: false,
+            ctx: undefined,
+            method,
+            traceId,
+          } satisfies OtelRequestSpan;
+        decidedTraceId = traceId;
+      }
       const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
+      decidedTraceId = undefined; // taken by the SDK already; never handed to a later span
       const recording = span.isRecording();
       if (recording) span.setAttributes({ 'http.request.method': method, 'url.path': path });
       return {
@@ -70,19 +111,19 @@ export function createOtelTracing(serviceName: string): Tracing {
     },
     endRequest(handle, route, status) {
       const h = handle as OtelRequestSpan;
-      if (h.recording) {
+      if (h.recording && h.span) {
         // Named by the route template once it is known, as the HTTP semantic conventions ask.
         h.span.updateName(`${h.method} ${route}`);
         h.span.setAttributes({ 'http.route': route, 'http.response.status_code': status });
         if (status >= 500) h.span.setStatus({ code: SpanStatusCode.ERROR });
       }
-      h.span.end();
+      h.span?.end();
     },
     recording: (parent) => (parent as OtelRequestSpan | undefined)?.recording ?? false,
     recordSpan(parent, name, startMs, endMs, attributes: SpanAttributes, failed) {
       // Children only under a sampled request: an unsampled one costs one check, not a span.
       const p = parent as OtelRequestSpan | undefined;
-      if (!p?.recording) return;
+      if (!p?.recording || !p.span) return;
       p.ctx ??= trace.setSpan(ROOT_CONTEXT, p.span);
       const span = tracer.startSpan(name, { startTime: startMs, attributes }, p.ctx);
       if (failed) span.setStatus({ code: SpanStatusCode.ERROR });

@@ -43,7 +43,10 @@ test('the ops port serves both workers metrics summed, plus the supervisor own',
   const elu = e.value('nodejs_eventloop_utilization_ratio') ?? -1;
   assert.ok(elu >= 0 && elu <= 1, `utilisation ${elu} is a ratio (averaged, not summed)`);
 
-  const lines = stack.logs.filter((l) => l.msg === 'request' && l.route === '/api/tags');
+  // A worker writes its log lines in batches, up to 100 ms after the request (LOG_LINGER_MS).
+  const tagLines = () => stack.logs.filter((l) => l.msg === 'request' && l.route === '/api/tags');
+  await stack.waitFor(() => tagLines().length >= n, 5_000);
+  const lines = tagLines();
   assert.equal(lines.length, n, 'one log line per request');
   assert.equal(lines[0]?.status, 200);
   assert.equal(typeof lines[0]?.reqId, 'string');
@@ -104,12 +107,13 @@ test('the supervisor starts the moderation service; its faults need the ops toke
     e.value('http_client_request_duration_seconds_count', { peer_service: 'moderation', outcome: 'timeout' }),
     1,
   );
-  const slowLine = stack.logs.find(
+  // The slow call shows as outbound time in its request line (written within a log batch's linger).
+  await stack.waitFor(
     (l) =>
       l.msg === 'request' &&
       l.route === '/api/articles' &&
       l.method === 'POST' &&
       (l.outboundMs as number) >= 250,
+    5_000,
   );
-  assert.ok(slowLine, 'the slow call shows as outbound time in its request line');
 });

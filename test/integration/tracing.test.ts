@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { pino } from 'pino';
 import { type ModerationServer, startModerationServer } from '../../src/moderation/index.js';
 import { callApi } from '../support/api-client.js';
@@ -125,6 +127,49 @@ test('a request with a W3C traceparent joins the caller trace, and follows its s
     [sampledTrace, unsampledTrace, fresh[0]?.traceId],
     'each log line names its trace',
   );
+});
+
+test('with a ratio sampler, the sampled requests are exported under the trace id their log line names, the others not at all', async () => {
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url;
+  process.env.OTEL_TRACES_SAMPLER = 'traceidratio';
+  process.env.OTEL_TRACES_SAMPLER_ARG = '0.5';
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l));
+      done();
+    },
+  });
+  const before = new Set(receiver.spans.map((s) => s.traceId));
+  let api: Awaited<ReturnType<typeof startTestApp>> | undefined;
+  try {
+    api = await startTestApp(
+      database.url,
+      { 'guard.requestBudgetMs': '10000', 'moderation.enabled': 'false', 'log.level': 'info' },
+      { production: true, logger: pino({ level: 'info' }, sink) },
+    );
+    for (let i = 0; i < 40; i++) assert.equal((await fetch(`${api.baseUrl}/api/tags`)).status, 200);
+  } finally {
+    delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    delete process.env.OTEL_TRACES_SAMPLER;
+    delete process.env.OTEL_TRACES_SAMPLER_ARG;
+    await api?.close(); // flushes the batch
+  }
+  const logged = lines.filter((l) => l.msg === 'request').map((l) => String(l.traceId));
+  assert.equal(logged.length, 40);
+  assert.ok(
+    logged.every((id) => /^[0-9a-f]{32}$/.test(id) && id !== '0'.repeat(32)),
+    logged.join(' '),
+  );
+  assert.equal(new Set(logged).size, 40, 'a trace id per request');
+  const ratio = new TraceIdRatioBasedSampler(0.5);
+  const shouldBeSampled = logged.filter(
+    (id) => ratio.shouldSample(ROOT_CONTEXT, id).decision === SamplingDecision.RECORD_AND_SAMPLED,
+  );
+  const exported = receiver.spans.filter((s) => s.name === 'GET /api/tags' && !before.has(s.traceId));
+  assert.deepEqual(exported.map((s) => s.traceId).sort(), [...shouldBeSampled].sort());
+  // 40 fair coins: both sides are there (all on one side has a chance of 2 in 2^40).
+  assert.ok(shouldBeSampled.length > 0 && shouldBeSampled.length < 40, `${shouldBeSampled.length} of 40`);
 });
 
 /** Which @opentelemetry modules a process resolves while it builds a worker's telemetry. */
