@@ -46,6 +46,11 @@ export interface StackOptions {
   env?: NodeJS.ProcessEnv;
   /** 'ignore' sends the stack's stdout (its JSON log) to /dev/null instead of this process. */
   stdout?: 'pipe' | 'ignore';
+  /**
+   * Node options for the supervisor, which its workers inherit, e.g. `['--cpu-prof', ...]` (Node
+   * refuses `--cpu-prof` in NODE_OPTIONS).
+   */
+  nodeArgs?: string[];
 }
 
 /**
@@ -66,6 +71,7 @@ export async function startStack(
   const databasePort = await freePort();
   const opsPort = await freePort();
   const args = [
+    ...(options.nodeArgs ?? []),
     join(REPO, 'bin/bulwark.js'),
     'start',
     '--dataDir',

@@ -7,11 +7,14 @@
 // throughput, and a fixed moderate rate (open model) for latency and the stack's CPU per request.
 //   npm run bench:telemetry -- [--runs 3] [--duration 15000] [--connections 16] [--rate-share 0.25]
 //                              [--workload mixed|s2] [--variants off,on,all-traces,no-traces,no-logs]
+//                              [--profile DIR]
+// `--profile DIR`: every stack process (supervisor, workers) writes a V8 CPU profile of its whole
+// life at exit, into DIR/<run>-<variant>/ (open them in Chrome's DevTools, Performance panel).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gatherFixtures } from './guard-fixtures.js';
 import type { GuardJob } from './guard-protocol.js';
 import { describeMachine, machineLine } from './machine.js';
@@ -43,6 +46,14 @@ function option(name: string, fallback: number): number {
   if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
   return v;
 }
+
+const PROFILE_DIR = (() => {
+  const i = process.argv.indexOf('--profile');
+  if (i < 0) return undefined;
+  const dir = process.argv[i + 1];
+  if (!dir || dir.startsWith('--')) throw new Error('--profile needs a directory');
+  return resolve(dir);
+})();
 
 const runs = option('runs', 3);
 const durationMs = option('duration', 15_000);
@@ -103,9 +114,12 @@ async function measure(
   sinkUrl: string,
   rate: number | undefined,
   fixtures: { file: string; ready: boolean },
+  run: number,
 ): Promise<Omit<Sample, 'run'> & { rate: number }> {
   const opsPort = await freePort();
+  const profileDir = PROFILE_DIR && join(PROFILE_DIR, `${run + 1}-${variant}`);
   const stack = await startStack({
+    ...(profileDir ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {}),
     dataDir: '.bulwark/bench',
     readyTimeoutMs: 300_000,
     stdout: 'ignore',
@@ -176,7 +190,7 @@ async function main() {
       // Alternate the order so that drift on the machine falls on both sides alike.
       const order = run % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
       for (const variant of order) {
-        const s = { ...(await measure(variant, sink.url, rate, fixtures)), run };
+        const s = { ...(await measure(variant, sink.url, rate, fixtures, run)), run };
         rate ??= s.rate; // the first saturation sets the moderate rate for every open-model window
         samples.push(s);
         progress(
