@@ -51,11 +51,7 @@ export function createOtelTracing(serviceName: string, env: NodeJS.ProcessEnv = 
   const ids = new RandomIdGenerator();
   let decidedTraceId: string | undefined;
   const idGenerator: IdGenerator = {
-    generateTraceId() {
-      const id = decidedTraceId ?? ids.generateTraceId();
-      decidedTraceId = undefined;
-      return id;
-    },
+    generateTraceId: () => decidedTraceId ?? ids.generateTraceId(),
     generateSpanId: () => ids.generateSpanId(),
   };
   const provider = new BasicTracerProvider({

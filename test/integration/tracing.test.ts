@@ -31,6 +31,18 @@ after(async () => {
   await database?.stop();
 });
 
+/** A pino logger at level info whose lines land, parsed, in `lines`. */
+function capturedLog() {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l));
+      done();
+    },
+  });
+  return { lines, logger: pino({ level: 'info' }, sink) };
+}
+
 test('with an OTLP endpoint, requests export spans for acquire, query, cache and outbound under the request span', async () => {
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url;
   let api: Awaited<ReturnType<typeof startTestApp>> | undefined;
@@ -82,13 +94,7 @@ test('with an OTLP endpoint, requests export spans for acquire, query, cache and
 
 test('a request with a W3C traceparent joins the caller trace, and follows its sampling decision', async () => {
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url;
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l));
-      done();
-    },
-  });
+  const { lines, logger } = capturedLog();
   const sampledTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
   const unsampledTrace = '5bf92f3577b34da6a3ce929d0e0e4737';
   const callerSpan = '00f067aa0ba902b7';
@@ -97,7 +103,7 @@ test('a request with a W3C traceparent joins the caller trace, and follows its s
     api = await startTestApp(
       database.url,
       { 'guard.requestBudgetMs': '10000', 'moderation.enabled': 'false', 'log.level': 'info' },
-      { production: true, logger: pino({ level: 'info' }, sink) },
+      { production: true, logger },
     );
     const get = (traceparent: string) =>
       fetch(`${api?.baseUrl}/api/tags`, { headers: { traceparent, tracestate: 'vendor=1' } });
@@ -133,20 +139,14 @@ test('with a ratio sampler, the sampled requests are exported under the trace id
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url;
   process.env.OTEL_TRACES_SAMPLER = 'traceidratio';
   process.env.OTEL_TRACES_SAMPLER_ARG = '0.5';
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l));
-      done();
-    },
-  });
+  const { lines, logger } = capturedLog();
   const before = new Set(receiver.spans.map((s) => s.traceId));
   let api: Awaited<ReturnType<typeof startTestApp>> | undefined;
   try {
     api = await startTestApp(
       database.url,
       { 'guard.requestBudgetMs': '10000', 'moderation.enabled': 'false', 'log.level': 'info' },
-      { production: true, logger: pino({ level: 'info' }, sink) },
+      { production: true, logger },
     );
     for (let i = 0; i < 40; i++) assert.equal((await fetch(`${api.baseUrl}/api/tags`)).status, 200);
   } finally {
