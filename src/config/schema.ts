@@ -122,7 +122,8 @@ export const ConfigSchema = Type.Object(
         maxBytes: Int(64 * 1024 * 1024, 'Memory bound of the in-process cache.', 1024),
         redisUrl: Type.String({
           default: '',
-          description: 'Redis URL: share the cache among processes and hosts. Empty: in-process only.',
+          description:
+            'Redis URL: share the cache among processes and hosts. Empty: each worker caches in memory, and the workers of one machine share the table versions.',
         }),
       },
       { additionalProperties: false, default: {} },

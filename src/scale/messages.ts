@@ -8,6 +8,8 @@ export interface WorkerBoot {
   poolMax: number;
   /** The moderation service's base URL (`moderation.url`, or the local one the supervisor started). */
   moderationUrl?: string;
+  /** The in-process caches' shared table versions (absent with Redis or without a cache). */
+  cacheVersionsPath?: string;
 }
 
 export const WORKER_BOOT_ENV = 'BULWARK_WORKER_BOOT';

@@ -6,6 +6,7 @@ import { type Config, resolveJwtSecret, resolveOpsToken } from '../config/index.
 import { type OpsPlugin, type OpsServer, startOpsServer } from '../console/index.js';
 import {
   applyIndexProfile,
+  createSharedVersionsFile,
   type DatabaseServer,
   isDatabaseEmpty,
   migrateDatabase,
@@ -172,6 +173,13 @@ export async function runSupervisor(
   };
   const moderationUrl = config.moderation.enabled ? config.moderation.url || moderation?.url : undefined;
   if (moderationUrl) boot.moderationUrl = moderationUrl;
+  // The workers' in-process caches share their table versions, so that once one worker acknowledges
+  // a write, no worker serves a result from before it; with Redis the versions live there instead.
+  if (config.profile === 'hardened' && config.cache.enabled && !config.cache.redisUrl) {
+    const versions = createSharedVersionsFile();
+    boot.cacheVersionsPath = versions.path;
+    process.once('exit', () => versions.remove());
+  }
   const env = { [WORKER_BOOT_ENV]: JSON.stringify(boot) };
   const restarts = new RestartBudget({ max: 5, windowMs: 10_000 });
 

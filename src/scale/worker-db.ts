@@ -55,6 +55,8 @@ export interface WorkerDataOptions {
   /** Every statement sent, with its values; tests count and EXPLAIN through it. */
   onQuery?: (text: string, values: readonly unknown[] | undefined) => void;
   observe?: DataObservers;
+  /** The table-version file the machine's workers share, so that every worker's cache sees every write. */
+  cacheVersionsPath?: string;
 }
 
 /** The admission queue's settings from the configuration; the guard benchmark's servers use it too. */
@@ -129,6 +131,7 @@ export function createWorkerData(config: Readonly<Config>, options: WorkerDataOp
       ? createQueryCache({
           maxBytes: config.cache.maxBytes,
           ...(config.cache.redisUrl ? { redisUrl: config.cache.redisUrl } : {}),
+          ...(options.cacheVersionsPath ? { sharedVersionsPath: options.cacheVersionsPath } : {}),
         })
       : undefined;
   return {

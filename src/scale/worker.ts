@@ -36,6 +36,7 @@ export async function runWorker(): Promise<void> {
     databaseUrl: boot.databaseUrl,
     poolMax: boot.poolMax,
     name: `bulwark-worker-${cluster.worker?.id ?? 0}`,
+    ...(boot.cacheVersionsPath ? { cacheVersionsPath: boot.cacheVersionsPath } : {}),
     logSlowQuery: (entry) => log.warn(entry, 'slow query'),
     ...(telemetry ? { observe: telemetry.data } : {}),
   });

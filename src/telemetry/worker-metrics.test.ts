@@ -34,7 +34,7 @@ test('counters that mirror the data layer report its cumulative numbers at each 
   const m = createWorkerMetrics({
     runtime: false,
     sources: {
-      cache: () => ({ hits, misses: 1, evictions: 0, bytes: 10, entries: 1 }),
+      cache: () => ({ hits, misses: 1, evictions: 0, deferredInvalidations: 2, bytes: 10, entries: 1 }),
       admission: () => ({
         limit: 4,
         queueLength: 2,
@@ -47,6 +47,7 @@ test('counters that mirror the data layer report its cumulative numbers at each 
   hits = 7;
   const text = await m.registry.metrics();
   assert.match(text, /^bulwark_cache_hits_total 7$/m);
+  assert.match(text, /^bulwark_cache_deferred_invalidations_total 2$/m);
   assert.match(text, /^bulwark_admission_rejections_total\{query_class="critical",reason="deadline"\} 5$/m);
   assert.match(text, /^db_client_connection_pending_requests 3$/m);
   assert.match(text, /^db_client_connection_count\{db_client_connection_state="used"\} 4$/m);

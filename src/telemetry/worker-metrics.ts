@@ -33,7 +33,16 @@ export interface WorkerMetricSources {
         classes: Record<string, { inflight: number; queued: number; rejected: Record<string, number> }>;
       }
     | undefined;
-  cache?(): { hits: number; misses: number; evictions: number; bytes: number; entries: number } | undefined;
+  cache?():
+    | {
+        hits: number;
+        misses: number;
+        evictions: number;
+        deferredInvalidations: number;
+        bytes: number;
+        entries: number;
+      }
+    | undefined;
 }
 
 export interface WorkerMetricsOptions {
@@ -151,7 +160,11 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
     registers,
   });
 
-  const cacheCounter = (name: string, help: string, key: 'hits' | 'misses' | 'evictions') =>
+  const cacheCounter = (
+    name: string,
+    help: string,
+    key: 'hits' | 'misses' | 'evictions' | 'deferredInvalidations',
+  ) =>
     new Counter({
       name,
       help,
@@ -167,6 +180,11 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
     'bulwark_cache_evictions_total',
     'Entries evicted to stay inside the byte budget.',
     'evictions',
+  );
+  cacheCounter(
+    'bulwark_cache_deferred_invalidations_total',
+    'Writes acknowledged before Redis took their invalidation.',
+    'deferredInvalidations',
   );
   new Gauge({
     name: 'bulwark_cache_bytes',

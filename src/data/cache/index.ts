@@ -1,7 +1,8 @@
 /**
  * The query-result cache: read-through, bounded by bytes (LRU), TTL plus invalidation by table
- * version, single-flight misses and XFetch early refresh. In-process by default; Redis when a URL is
- * given, shared by every process; Redis trouble degrades to "no cache", never to errors or hangs.
+ * version, single-flight misses and XFetch early refresh. In-process by default, with table versions
+ * shared by the workers of one machine; Redis when a URL is given, shared by every process on any
+ * host; Redis trouble degrades to "no cache", never to errors or hangs.
  *
  * How the service uses it:
  *
@@ -30,12 +31,14 @@ import { type CacheClock, systemCacheClock } from './clock.js';
 import { createMemoryBackend } from './memory-backend.js';
 import { createQueryCacheCore, type QueryCache } from './query-cache.js';
 import { createRedisBackend } from './redis-backend.js';
+import { sharedTableVersions } from './table-versions.js';
 
 export type { CacheBackend, Lookup } from './cache-backend.js';
 export type { CacheStats } from './cache-stats.js';
 export type { CacheClock } from './clock.js';
 export { withCacheInvalidation } from './invalidating-db.js';
 export type { InvalidateOutcome, QueryCache, ReadOptions } from './query-cache.js';
+export { createSharedVersionsFile } from './table-versions.js';
 export {
   CONDUIT_WRITE_EFFECTS,
   type WriteEffects,
@@ -49,6 +52,12 @@ export interface QueryCacheOptions {
   enabled?: boolean;
   /** When set, entries and versions live in Redis, shared by every process using the same URL. */
   redisUrl?: string;
+  /**
+   * In-process mode only: the version file (`createSharedVersionsFile`) that this process shares
+   * with the other processes caching the same database on this machine. Without it, a write in
+   * one process leaves the others serving the old result until its TTL.
+   */
+  sharedVersionsPath?: string;
   /** In-process store budget (with Redis: the near copy's); default 64 MiB. */
   maxBytes?: number;
   /** XFetch beta, default 1; 0 turns early refresh off. */
@@ -92,7 +101,11 @@ export function createQueryCache(options: QueryCacheOptions = {}): QueryCache {
         nearMaxBytes: options.maxBytes ?? CACHE_DEFAULTS.maxBytes,
         now: () => clock.now(),
       })
-    : createMemoryBackend({ maxBytes: options.maxBytes ?? CACHE_DEFAULTS.maxBytes, clock });
+    : createMemoryBackend({
+        maxBytes: options.maxBytes ?? CACHE_DEFAULTS.maxBytes,
+        clock,
+        ...(options.sharedVersionsPath ? { versions: sharedTableVersions(options.sharedVersionsPath) } : {}),
+      });
   return createQueryCacheCore({
     backend,
     clock,
