@@ -108,7 +108,7 @@ async function main(): Promise<void> {
       read: (slug) => memory.read(`article:${slug}`, { tables: TABLES, ttlMs: 600_000 }, load(slug)),
     });
     // What `bulwark start` runs by default: the in-process cache with table versions shared by the
-    // machine's workers (one pread per lookup).
+    // machine's workers (one pread per event-loop turn, shared by its lookups).
     const shared = createQueryCache({ sharedVersionsPath: versionsFile.path });
     caches.push(shared);
     modes.push({

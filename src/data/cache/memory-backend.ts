@@ -22,15 +22,16 @@ export function createMemoryBackend(options: MemoryBackendOptions): CacheBackend
   const lru = createByteLru<{ payload: string; expiresAt: number }>(options.maxBytes);
   const versions = options.versions ?? localTableVersions();
   let evictions = 0;
-  const current = (tables: readonly string[]) => versions.current(tables);
   // Shared versions cost a read of their file: the lookups of one event-loop turn share one, read
   // after all of them began, as the Redis backend's share one MGET.
-  const batch = versions.shared ? createVersionBatcher(async (tables) => current(tables)) : undefined;
+  const batch = versions.shared
+    ? createVersionBatcher(async (tables) => versions.current(tables))
+    : undefined;
 
   return {
     kind: 'memory',
     async lookup(key, tables) {
-      const now = batch ? ((await batch.read(tables)) as string[]) : current(tables);
+      const now = batch ? ((await batch.read(tables)) as string[]) : versions.current(tables);
       let slot = lru.get(key);
       // Dropped here rather than by a timer: an expired entry costs memory only until it is read or
       // pushed out by newer ones.
@@ -43,7 +44,7 @@ export function createMemoryBackend(options: MemoryBackendOptions): CacheBackend
     async store(key, payload, ttlMs, tables, computedUnder) {
       // A load that raced a write would only be rejected on its next read; not storing it keeps the
       // newer entry (if any) and the memory.
-      if (!sameVersions(current(tables), computedUnder)) return;
+      if (!sameVersions(versions.current(tables), computedUnder)) return;
       evictions += lru.set(
         key,
         { payload, expiresAt: options.clock.now() + ttlMs },

@@ -59,28 +59,17 @@ export function sharedTableVersions(path: string): TableVersions {
   const fd = openSync(path, 'r+');
   const page = Buffer.alloc(SHARED_VERSIONS_BYTES);
   const fresh = Buffer.alloc(SLOT_BYTES);
-  const slots = new Map<string, number>();
-  const slotOf = (table: string) => {
-    let slot = slots.get(table);
-    if (slot === undefined) {
-      slot = fnv1a(table) % SLOTS;
-      slots.set(table, slot);
-    }
-    return slot;
-  };
+  const offsetOf = (table: string) => (fnv1a(table) % SLOTS) * SLOT_BYTES;
   return {
     shared: true,
     current(tables) {
       readSync(fd, page, 0, SHARED_VERSIONS_BYTES, 0);
-      return tables.map((t) => {
-        const at = slotOf(t) * SLOT_BYTES;
-        return page.toString('hex', at, at + SLOT_BYTES);
-      });
+      return tables.map((t) => page.toString('hex', offsetOf(t), offsetOf(t) + SLOT_BYTES));
     },
     bump(tables) {
       for (const t of tables) {
         randomFillSync(fresh);
-        writeSync(fd, fresh, 0, SLOT_BYTES, slotOf(t) * SLOT_BYTES);
+        writeSync(fd, fresh, 0, SLOT_BYTES, offsetOf(t));
       }
     },
     close: () => closeSync(fd),
