@@ -486,6 +486,9 @@ export function spikeSection(
 // ---------------------------------------------------------------------------------------------- //
 // Isolation: the critical class alone, then with the heavy class driven past its share.
 
+/** The route templates of the critical workload (bench/guard-workloads.ts). */
+const CRITICAL_ROUTES: ReadonlySet<string> = new Set(['/api/articles/:slug', '/api/articles/:slug/comments']);
+
 export async function isolation(ctx: Ctx): Promise<Section> {
   const { options } = ctx;
   const heavySat = await measureFresh(
@@ -519,12 +522,21 @@ export async function isolation(ctx: Ctx): Promise<Section> {
       durationMs: options.isolationS * 1000,
       params: { seed: 600 + phase, coldFrom: phase * perPhase, length: perPhase },
     });
+  // The critical routes' own clock in the workers, beside the driver's: says whether a slow critical
+  // answer waited inside a worker or before a worker had read it (CPU the driver and stack share).
+  const scrape = () =>
+    scrapeServerLatency(ctx.opsOrigin, CRITICAL_ROUTES).catch((): LatencyBuckets => new Map());
+  const serverAlone: ServerLatency[] = [];
+  const serverLoaded: ServerLatency[] = [];
   let phase = 0;
   for (let r = 1; r <= options.runs; r++) {
+    let before = await scrape();
     const u = await measureFresh(ctx, criticalJob(phase++), { stackPid: ctx.stackPid });
+    serverAlone.push(latencyBetween(before, await scrape(), '2xx'));
     unloaded.push(u);
     progress(`[isolation ${r}/${options.runs}] critical alone at ${criticalRate}/s: ${brief(u)}`);
     await removeBenchComments(ctx.dataDir, ctx.databasePort);
+    before = await scrape();
     const [h, c] = await Promise.all([
       measure(
         job(ctx, {
@@ -539,6 +551,7 @@ export async function isolation(ctx: Ctx): Promise<Section> {
       ),
       measure(criticalJob(phase++), { stackPid: ctx.stackPid }),
     ]);
+    serverLoaded.push(latencyBetween(before, await scrape(), '2xx'));
     heavy.push(h);
     loaded.push(c);
     progress(`[isolation ${r}/${options.runs}] heavy at ${heavyRate}/s: ${brief(h)}`);
@@ -564,6 +577,7 @@ export async function isolation(ctx: Ctx): Promise<Section> {
     `  heavy overload${f2(p50(loaded)).padStart(8)} ${f2(l99).padStart(8)} (${runsP99(loaded)})`.padEnd(55) +
       `${String(criticalErrors).padStart(6)}   ${f2(medianOf(loaded, (m) => m.stackCores.node ?? 0))}/${f2(medianOf(loaded, (m) => m.stackCores.postgres ?? 0))}`,
     `  heavy class while overloaded: ${f1(medianOf(heavy, goodput))} 2xx/s of ${heavyRate}/s offered; answers ${statusLine(heavyStatuses)}`,
+    `  critical, the workers' own clock (request read to answer, warm-up included): alone ${serverLine('2xx', mergeLatency(serverAlone))}; beside heavy ${serverLine('2xx', mergeLatency(serverLoaded))}`,
     `  critical p99 loaded/unloaded ${f2(ratio)}x (must be <= 2x): ${verdict(ratio <= 2)}; critical non-2xx under overload: ${criticalErrors}`,
   ];
   return {

@@ -9,12 +9,17 @@ const FAMILY = 'http_server_request_duration_seconds_bucket';
 /** Cumulative request counts by status class ('2xx', '503', …) and bucket bound (seconds). */
 export type LatencyBuckets = Map<string, Map<number, number>>;
 
-export async function scrapeServerLatency(opsOrigin: string): Promise<LatencyBuckets> {
+/** The stack's request-duration buckets by status; with `routes`, only those route templates'. */
+export async function scrapeServerLatency(
+  opsOrigin: string,
+  routes?: ReadonlySet<string>,
+): Promise<LatencyBuckets> {
   const res = await fetch(`${opsOrigin}/metrics`);
   if (!res.ok) throw new Error(`${opsOrigin}/metrics answered ${res.status}`);
   const out: LatencyBuckets = new Map();
   for (const s of parseExposition(await res.text()).samples) {
     if (s.name !== FAMILY) continue;
+    if (routes && !routes.has(s.labels.http_route ?? '')) continue;
     const code = s.labels.http_response_status_code ?? '';
     const key = code.startsWith('2') ? '2xx' : code;
     const le = s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le);
