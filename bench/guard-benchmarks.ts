@@ -31,11 +31,10 @@ import {
 import type { GuardJob } from './guard-protocol.js';
 import { removeBenchComments } from './guard-reset.js';
 import {
-  type LatencyBuckets,
   latencyBetween,
   mergeLatency,
   type ServerLatency,
-  scrapeServerLatency,
+  scrapeServerLatencyOrNone,
 } from './server-latency.js';
 import { freePort } from './stack.js';
 
@@ -384,8 +383,7 @@ export async function spike(
   const ok: ServerLatency[] = [];
   const rejected: ServerLatency[] = [];
   for (let r = 1; r <= runsWanted; r++) {
-    // A stack too jammed to answer its own /metrics (the pre-incident one) reports no server side.
-    const scrape = () => scrapeServerLatency(ctx.opsOrigin).catch((): LatencyBuckets => new Map());
+    const scrape = () => scrapeServerLatencyOrNone(ctx.opsOrigin);
     const before = await scrape();
     const m = await measureFresh(
       ctx,
@@ -524,8 +522,7 @@ export async function isolation(ctx: Ctx): Promise<Section> {
     });
   // The critical routes' own clock in the workers, beside the driver's: says whether a slow critical
   // answer waited inside a worker or before a worker had read it (CPU the driver and stack share).
-  const scrape = () =>
-    scrapeServerLatency(ctx.opsOrigin, CRITICAL_ROUTES).catch((): LatencyBuckets => new Map());
+  const scrape = () => scrapeServerLatencyOrNone(ctx.opsOrigin, CRITICAL_ROUTES);
   const serverAlone: ServerLatency[] = [];
   const serverLoaded: ServerLatency[] = [];
   let phase = 0;

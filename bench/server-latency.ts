@@ -30,6 +30,14 @@ export async function scrapeServerLatency(
   return out;
 }
 
+/** The same, or no buckets when the stack cannot answer its /metrics (a jammed pre-incident stack). */
+export function scrapeServerLatencyOrNone(
+  opsOrigin: string,
+  routes?: ReadonlySet<string>,
+): Promise<LatencyBuckets> {
+  return scrapeServerLatency(opsOrigin, routes).catch((): LatencyBuckets => new Map());
+}
+
 /** Requests of `status` between two scrapes, and the share answered within each bucket bound. */
 export interface ServerLatency {
   count: number;

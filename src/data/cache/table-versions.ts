@@ -64,7 +64,10 @@ export function sharedTableVersions(path: string): TableVersions {
     shared: true,
     current(tables) {
       readSync(fd, page, 0, SHARED_VERSIONS_BYTES, 0);
-      return tables.map((t) => page.toString('hex', offsetOf(t), offsetOf(t) + SLOT_BYTES));
+      return tables.map((t) => {
+        const at = offsetOf(t);
+        return page.toString('hex', at, at + SLOT_BYTES);
+      });
     },
     bump(tables) {
       for (const t of tables) {
