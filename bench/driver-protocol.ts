@@ -27,6 +27,14 @@ export interface DriverJob {
   drainMs: number;
   /** Open model: sends beyond this many outstanding requests are dropped (and counted). */
   maxOutstanding: number;
+  /**
+   * Open model: before the schedule starts, open every connection of the pool with one GET of this
+   * path each (any answer will do). Without it the driver opens them during the first second of
+   * load, when a sudden rate needs hundreds at once: on a shared machine that storm starves the
+   * driver and the stack alike and its tail lands in the measurement, although clients on their own
+   * machines would each have paid for their own connection.
+   */
+  preconnectPath?: string;
 }
 
 export interface LatencySummary {
@@ -49,6 +57,10 @@ export interface OpenModelStats {
   late: number;
   lateThresholdMs: number;
   maxSendLagMs: number;
+  /** How late the sends left (ms): the driver's own lag, part of every latency it reports. */
+  sendLagMs: { p50: number; p99: number; p999: number };
+  /** With `preconnectPath`: connections opened before the schedule, and how long that took (ms). */
+  preconnected?: { connections: number; failed: number; ms: number };
   /** Not sent: too many requests were already outstanding. */
   dropped: number;
   /** Sent when every connection was busy, so it queued in the client before reaching the wire. */

@@ -325,6 +325,10 @@ export interface SpikeSide {
   codes: Record<string, { count: number; p99Ms: number }>;
   /** Share of the sends that left more than 5 ms after their due time (the driver lagged). */
   lateShare: number;
+  /** Median over the runs of the driver's send lag p99 (ms): how much of a latency is the driver's. */
+  sendLagP99Ms: number;
+  /** Slowest of the runs' openings of all their connections before the load (ms), and failures. */
+  preconnect: { ms: number; failed: number };
   /** Median cores used in the window: the stack's node processes, PostgreSQL, the driver. */
   cores: { node: number; postgres: number; driver: number };
   /** The workers' own clock (request read to answer), over the runs including their warm-up. */
@@ -351,6 +355,11 @@ function spikeSide(runs: GuardMeasurement[], server: SpikeSide['server']): Spike
     codes,
     server,
     lateShare: intended > 0 ? sumOf(runs, (m) => m.open?.late ?? 0) / intended : 0,
+    sendLagP99Ms: medianOf(runs, (m) => m.open?.sendLagMs.p99 ?? 0),
+    preconnect: {
+      ms: Math.max(0, ...runs.map((m) => m.open?.preconnected?.ms ?? 0)),
+      failed: sumOf(runs, (m) => m.open?.preconnected?.failed ?? 0),
+    },
     cores: {
       node: medianOf(runs, (m) => m.stackCores.node ?? 0),
       postgres: medianOf(runs, (m) => m.stackCores.postgres ?? 0),
@@ -372,6 +381,8 @@ function spikeSide(runs: GuardMeasurement[], server: SpikeSide['server']): Spike
   };
 }
 
+const SPIKE_CONNECTIONS = 1024;
+
 export async function spike(
   ctx: Ctx,
   saturation: Saturation,
@@ -392,7 +403,9 @@ export async function spike(
         mode: 'open',
         rate,
         // enough that the client never queues: rate x the slowest answers the bench expects
-        connections: 1024,
+        connections: SPIKE_CONNECTIONS,
+        // all open before the first request is due, as a crowd of clients would have theirs
+        preconnectPath: '/health/live',
         warmupMs: 1000,
         durationMs: ctx.options.spikeS * 1000,
         params: { seed: 400 + r, length: 20_000 },
@@ -453,7 +466,7 @@ export function spikeSection(
     ),
     ...[['hardened', h] as const, ...(pre ? [['pre-incident', pre] as const] : [])].map(
       ([name, s]) =>
-        `  ${name}: CPU node/pg/driver ${f2(s.cores.node)}/${f2(s.cores.postgres)}/${f2(s.cores.driver)} cores; ${pct(s.lateShare)} of sends left > 5 ms late${s.lateShare > 0.01 ? ' (the driver was starved of CPU: those latencies include its lag, counted from the due time)' : ''}`,
+        `  ${name}: CPU node/pg/driver ${f2(s.cores.node)}/${f2(s.cores.postgres)}/${f2(s.cores.driver)} cores; ${pct(s.lateShare)} of sends left > 5 ms late, send lag p99 ${f1(s.sendLagP99Ms)} ms${s.lateShare > 0.01 ? ' (the driver was starved of CPU: those latencies include its lag, counted from the due time)' : ''}; ${SPIKE_CONNECTIONS} connections opened before the load (slowest run: ${s.preconnect.ms} ms${s.preconnect.failed > 0 ? `; ${s.preconnect.failed} could not be opened` : ''})`,
     ),
   ];
   if (pre) {

@@ -14,6 +14,8 @@ import { type OpenRequest, type Reply, type Send, type SendInit, workload } from
 type DriverJob = GuardJob;
 
 const LATE_THRESHOLD_MS = 5;
+/** Pause between opening the connections and the first due request. */
+const PRECONNECT_SETTLE_MS = 500;
 
 function emit(line: DriverLine): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -262,8 +264,10 @@ async function openModel(job: DriverJob, exchange: ReturnType<typeof makeExchang
   const requests: OpenRequest[] = wl.openRequests
     ? await wl.openRequests(exchange)
     : (await wl.openPaths(exchange)).map((path) => ({ path }));
+  const preconnected = job.preconnectPath ? await preconnect(job, exchange, job.preconnectPath) : undefined;
   const tally = new Tally(job);
   const interval = 1000 / rate;
+  const sendLag = latencyHistogram();
   const t0 = performance.now() + 20;
   const measureStart = t0 + job.warmupMs;
   const measureEnd = measureStart + job.durationMs;
@@ -275,6 +279,8 @@ async function openModel(job: DriverJob, exchange: ReturnType<typeof makeExchang
     late: 0,
     lateThresholdMs: LATE_THRESHOLD_MS,
     maxSendLagMs: 0,
+    sendLagMs: { p50: 0, p99: 0, p999: 0 },
+    ...(preconnected ? { preconnected } : {}),
     dropped: 0,
     queuedAtSend: 0,
     unfinished: 0,
@@ -292,6 +298,7 @@ async function openModel(job: DriverJob, exchange: ReturnType<typeof makeExchang
       const lag = now - due;
       if (lag > LATE_THRESHOLD_MS) stats.late++;
       if (lag > stats.maxSendLagMs) stats.maxSendLagMs = lag;
+      recordMs(sendLag, lag);
     }
     if (outstanding >= job.maxOutstanding) {
       if (measured) {
@@ -346,7 +353,25 @@ async function openModel(job: DriverJob, exchange: ReturnType<typeof makeExchang
   pending.clear();
   stats.achievedRate = stats.sent / (window.measuredMs() / 1000);
   stats.maxSendLagMs = Math.round(stats.maxSendLagMs * 100) / 100;
+  const lagUs = summarize(sendLag);
+  stats.sendLagMs = { p50: lagUs.p50 / 1000, p99: lagUs.p99 / 1000, p999: lagUs.p999 / 1000 };
   return { tally, window, open: stats, requestsPerJourney: 0 };
+}
+
+/**
+ * Opens every connection of the pool with one request each, all at once, then lets the stack settle
+ * for a moment, so the connection storm is over before the first request is due.
+ */
+async function preconnect(
+  job: DriverJob,
+  exchange: ReturnType<typeof makeExchange>,
+  path: string,
+): Promise<NonNullable<OpenModelStats['preconnected']>> {
+  const started = performance.now();
+  const answers = await Promise.all(Array.from({ length: job.connections }, () => exchange(path)));
+  const ms = Math.round(performance.now() - started);
+  await sleep(PRECONNECT_SETTLE_MS);
+  return { connections: job.connections, failed: answers.filter((a) => a.status === 0).length, ms };
 }
 
 /** Signed-in users' tokens, from the guard fixtures when the job names them. */
