@@ -124,10 +124,41 @@ export function pickUser(
   return first + count * Math.floor(rand() * mine);
 }
 
+/** The connections a generator process sends over; `runEngine` closes it when the run ends. */
+export function enginePool(job: EngineJob): Pool {
+  const { client } = job.scenario;
+  return new Pool(new URL(job.baseUrl).origin, {
+    connections: client.connections,
+    pipelining: 1,
+    headersTimeout: client.timeoutMs,
+    bodyTimeout: client.timeoutMs,
+    keepAliveTimeout: 60_000,
+    connect: { timeout: 10_000 },
+  });
+}
+
+/**
+ * With `client.preconnect`, opens every connection of the pool before the run: one GET of that path
+ * each, all at once (any answer will do). Opened on demand instead, they are opened when the
+ * service slows and requests pile up: then a request waits for a new connection to be accepted, a
+ * wait the service cannot see and a user of an already-connected client would not have.
+ */
+export async function openConnections(pool: Pool, job: EngineJob): Promise<void> {
+  const path = job.scenario.client.preconnect;
+  if (!path) return;
+  await Promise.all(
+    Array.from({ length: job.scenario.client.connections }, async () => {
+      const res = await pool.request({ path, method: 'GET' });
+      await res.body.dump();
+    }),
+  );
+}
+
 export async function runEngine(
   job: EngineJob,
   startAtEpochMs: number,
   onProgress: (p: Progress) => void,
+  pool: Pool = enginePool(job),
 ): Promise<EngineResult> {
   const { scenario: sc, fixtures, index, count } = job;
   const journeys = compile(sc.journeys);
@@ -146,14 +177,6 @@ export async function runEngine(
     eventLoopP99Ms: 0,
     nice: getPriority(),
   };
-  const pool = new Pool(new URL(job.baseUrl).origin, {
-    connections: sc.client.connections,
-    pipelining: 1,
-    headersTimeout: sc.client.timeoutMs,
-    bodyTimeout: sc.client.timeoutMs,
-    keepAliveTimeout: 60_000,
-    connect: { timeout: 10_000 },
-  });
   const baseHeaders = { accept: 'application/json' };
   const inFlight = new Map<number, { dueMs: number; name: string; phase: string; user: number }>();
   let nextId = 0;

@@ -56,6 +56,8 @@ export interface Scenario {
   };
   client: {
     connections: number;
+    /** A path to GET once on every connection before the run, so none is opened during it. */
+    preconnect?: string;
     timeoutMs: number;
     maxOutstanding: number;
     drainMs: number;

@@ -134,3 +134,26 @@ test('a named list of values is a variable of the journeys, and an unknown or em
   assert.match(problems, /values\.empty: expected a non-empty list of strings/);
   assert.match(problems, /unknown variable \{values\.authorz\}/);
 });
+
+test('client.preconnect is a path to open every connection with before the run; anything else is refused', () => {
+  const withPreconnect = (preconnect: unknown) =>
+    readScenario({
+      name: 's',
+      executor: { type: 'constant', rate: 1, duration: '1s' },
+      client: { connections: 8, preconnect },
+      journeys: [{ name: 'a', steps: [{ name: 'x', get: '/api/tags' }] }],
+    });
+  const ok = withPreconnect('/health/live');
+  assert.equal(ok.ok && ok.scenario.client.preconnect, '/health/live');
+  const none = readScenario({
+    name: 's',
+    executor: { type: 'constant', rate: 1, duration: '1s' },
+    journeys: [{ name: 'a', steps: [{ name: 'x', get: '/api/tags' }] }],
+  });
+  assert.equal(none.ok && none.scenario.client.preconnect, undefined, 'off unless asked for');
+  for (const bad of ['health/live', '', 7]) {
+    const r = withPreconnect(bad);
+    assert.equal(r.ok, false);
+    assert.match(r.ok ? '' : r.problems.join('\n'), /client\.preconnect: expected a path starting with "\/"/);
+  }
+});

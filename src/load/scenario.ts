@@ -56,6 +56,16 @@ class Reader {
     return v;
   }
 
+  /** A request path: a string that starts with '/'. */
+  path(o: Obj, key: string, at: string): string {
+    const v = o[key];
+    if (typeof v !== 'string' || !v.startsWith('/')) {
+      this.problems.push(`${at}.${key}: expected a path starting with "/", got ${JSON.stringify(v)}`);
+      return '/';
+    }
+    return v;
+  }
+
   obj(o: Obj, key: string, at: string): Obj {
     const v = o[key];
     if (v === undefined) return {};
@@ -262,6 +272,7 @@ export function readScenario(doc: unknown): ScenarioResult {
     },
     client: {
       connections: r.num(client, 'connections', 'client', 256, 1, 10_000),
+      ...(client.preconnect === undefined ? {} : { preconnect: r.path(client, 'preconnect', 'client') }),
       timeoutMs: r.ms(client, 'timeout', 'client', 10_000),
       maxOutstanding: r.num(client, 'maxOutstanding', 'client', 20_000, 1),
       drainMs: r.ms(client, 'drain', 'client', 10_000),

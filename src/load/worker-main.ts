@@ -2,7 +2,7 @@
 // engine and sends back its tally. Its own process, so it never shares an event loop (or a CPU
 // account) with the coordinator or with the stack it measures.
 import { setPriority } from 'node:os';
-import { type EngineJob, runEngine } from './engine.js';
+import { type EngineJob, enginePool, openConnections, runEngine } from './engine.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 
 const send = (m: FromWorker) => process.send?.(m);
@@ -15,15 +15,25 @@ try {
   // not permitted (an unprivileged user): late sends are still counted and reported
 }
 let job: EngineJob | undefined;
+let pool: ReturnType<typeof enginePool> | undefined;
 
 process.on('message', (m: ToWorker) => {
   if (m.type === 'job') {
     job = m.job;
-    send({ type: 'ready' });
+    pool = enginePool(job);
+    // Connections opened before 'ready', so the shared start is not held up by them.
+    openConnections(pool, job).then(
+      () => send({ type: 'ready' }),
+      (err: unknown) => {
+        send({ type: 'error', message: `could not open the connections: ${(err as Error).message}` });
+        process.disconnect?.();
+        process.exitCode = 1;
+      },
+    );
     return;
   }
   if (m.type === 'start' && job) {
-    runEngine(job, m.atEpochMs, (progress) => send({ type: 'progress', progress })).then(
+    runEngine(job, m.atEpochMs, (progress) => send({ type: 'progress', progress }), pool).then(
       (result) => {
         // disconnect only once the result has gone: a large result (a five-minute run's slices)
         // takes more than one write, and disconnecting at once would drop it
