@@ -2,6 +2,7 @@
 // engine and sends back its tally. Its own process, so it never shares an event loop (or a CPU
 // account) with the coordinator or with the stack it measures.
 import { setPriority } from 'node:os';
+import type { Pool } from 'undici';
 import { type EngineJob, enginePool, openConnections, runEngine } from './engine.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 
@@ -15,7 +16,7 @@ try {
   // not permitted (an unprivileged user): late sends are still counted and reported
 }
 let job: EngineJob | undefined;
-let pool: ReturnType<typeof enginePool> | undefined;
+let pool: Pool | undefined;
 
 process.on('message', (m: ToWorker) => {
   if (m.type === 'job') {
