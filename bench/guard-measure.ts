@@ -22,6 +22,8 @@ export interface GuardOptions {
   only: BenchmarkName[];
   workers?: number;
   dataDir: string;
+  /** Every stack process writes a V8 CPU profile of its life under `<dir>/<profile>/`. */
+  cpuProfileDir?: string;
   help: boolean;
 }
 
@@ -35,6 +37,8 @@ export const GUARD_USAGE = `npm run bench:guard [-- options]
   --data-dir DIR     the stack's data directory, seeded on first use (default .bulwark/bench-guard;
                      its own, because this benchmark restarts its database and drops indexes)
   --critical-rate R  requests/s of the critical class in the Isolation benchmark (default 40)
+  --cpu-profile DIR  start every stack process with --cpu-prof: profiles of each stack's whole life
+                     in DIR/hardened and DIR/pre-incident (read them with bench/profile-top.ts)
   --help`;
 
 export function parseGuardOptions(argv: string[]): GuardOptions {
@@ -49,6 +53,7 @@ export function parseGuardOptions(argv: string[]): GuardOptions {
       workers: { type: 'string' },
       'data-dir': { type: 'string' },
       'critical-rate': { type: 'string' },
+      'cpu-profile': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -76,6 +81,7 @@ export function parseGuardOptions(argv: string[]): GuardOptions {
     only,
     workers: values.workers === undefined ? undefined : Math.round(num('workers', values.workers, 1)),
     dataDir: values['data-dir'] ?? '.bulwark/bench-guard',
+    ...(values['cpu-profile'] === undefined ? {} : { cpuProfileDir: values['cpu-profile'] }),
     help: values.help ?? false,
   };
 }

@@ -89,6 +89,9 @@ async function main(): Promise<number> {
         readyTimeoutMs: 15 * 60_000,
         ...(options.workers !== undefined ? { workers: options.workers } : {}),
         args: ['--profile', profile],
+        ...(options.cpuProfileDir
+          ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', resolve(options.cpuProfileDir, profile)] }
+          : {}),
       },
       (stop) => {
         stopStack = stop;
