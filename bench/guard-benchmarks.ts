@@ -310,6 +310,13 @@ export async function overhead(ctx: Ctx): Promise<Section> {
 // ---------------------------------------------------------------------------------------------- //
 // Spike: 3x the hardened saturation, open model, for `spikeS`.
 
+/** A latency group of the driver's (a status, a code, a workload tag) over the runs. */
+export interface GroupLatency {
+  count: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
 export interface SpikeSide {
   runs: GuardMeasurement[];
   goodput: number;
@@ -321,8 +328,10 @@ export interface SpikeSide {
   otherNon2xx: Record<string, number>;
   clientTimeouts: number;
   statuses: Record<string, number>;
-  /** Non-2xx answers by status and error code, with the median p99 latency of each code. */
-  codes: Record<string, { count: number; p99Ms: number }>;
+  /** Non-2xx answers by status and error code. */
+  codes: Record<string, GroupLatency>;
+  /** Answers by the workload's tag and status (`heavy:2xx`, `read:503`, …). */
+  byTag: Record<string, GroupLatency>;
   /** Share of the sends that left more than 5 ms after their due time (the driver lagged). */
   lateShare: number;
   /** Median over the runs of the driver's send lag p99 (ms): how much of a latency is the driver's. */
@@ -335,6 +344,19 @@ export interface SpikeSide {
   server: { ok: ServerLatency; rejected: ServerLatency };
 }
 
+/**
+ * One latency group over the runs that have it (a run without it has no p99 to count as 0): the
+ * answers summed, the median of the runs' p99 and the slowest of all.
+ */
+function groupOver(runs: GuardMeasurement[], group: string): GroupLatency {
+  const withGroup = runs.filter((m) => m.groups?.[group] !== undefined);
+  return {
+    count: sumOf(withGroup, (m) => m.groups?.[group]?.count ?? 0),
+    p99Ms: medianOf(withGroup, (m) => ms(m.groups?.[group]?.p99 ?? 0)),
+    maxMs: Math.max(0, ...withGroup.map((m) => ms(m.groups?.[group]?.max ?? 0))),
+  };
+}
+
 function spikeSide(runs: GuardMeasurement[], server: SpikeSide['server']): SpikeSide {
   const statuses: Record<string, number> = {};
   for (const m of runs) addCounts(statuses, byStatus(m));
@@ -342,17 +364,22 @@ function spikeSide(runs: GuardMeasurement[], server: SpikeSide['server']): Spike
   for (const [k, v] of Object.entries(statuses)) {
     if (k !== '2xx' && k !== '503') otherNon2xx[k] = v;
   }
-  const codes: Record<string, { count: number; p99Ms: number }> = {};
+  const codes: SpikeSide['codes'] = {};
   const codeCounts: Record<string, number> = {};
   for (const m of runs) addCounts(codeCounts, m.codes ?? {});
   for (const [k, count] of Object.entries(codeCounts)) {
-    const code = k.split(':')[1] ?? k;
-    codes[k] = { count, p99Ms: medianOf(runs, (m) => ms(m.groups?.[`code:${code}`]?.p99 ?? 0)) };
+    codes[k] = { ...groupOver(runs, `code:${k.split(':')[1] ?? k}`), count };
+  }
+  const byTag: SpikeSide['byTag'] = {};
+  const tagGroups = new Set(runs.flatMap((m) => Object.keys(m.groups ?? {})));
+  for (const g of [...tagGroups].sort()) {
+    if (!g.startsWith('all:') && !g.startsWith('code:')) byTag[g] = groupOver(runs, g);
   }
   const intended = sumOf(runs, (m) => m.open?.intended ?? 0);
   return {
     runs,
     codes,
+    byTag,
     server,
     lateShare: intended > 0 ? sumOf(runs, (m) => m.open?.late ?? 0) / intended : 0,
     sendLagP99Ms: medianOf(runs, (m) => m.open?.sendLagMs.p99 ?? 0),
@@ -427,10 +454,11 @@ function serverLine(name: string, l: ServerLatency): string {
   return `${l.count} x ${name}, within 5/10/25/100 ms ${at(5)}/${at(10)}/${at(25)}/${at(100)}`;
 }
 
-function codeLine(codes: Record<string, { count: number; p99Ms: number }>): string {
-  return Object.entries(codes)
+/** `name count (p99 …, max …)` for each group, the largest first. */
+function groupsLine(groups: Record<string, GroupLatency>): string {
+  return Object.entries(groups)
     .sort((a, b) => b[1].count - a[1].count)
-    .map(([k, v]) => `${k} ${v.count} (p99 ${f1(v.p99Ms)})`)
+    .map(([k, v]) => `${k} ${v.count} (p99 ${f1(v.p99Ms)}, max ${f1(v.maxMs)})`)
     .join(', ');
 }
 
@@ -459,7 +487,8 @@ export function spikeSection(
     `  hardened p99 of 2xx ${f1(h.p99Ok)} ms (must be <= 250 ms): ${verdict(p99Ok)}`,
     `  hardened rejections: ${h.rejected503} x 503, p99 ${f2(h.p99Rejected)} ms, slowest ${f1(h.maxRejected)} ms (every one must be < 20 ms): ${verdict(fast503)}; other non-2xx: ${statusLine(h.otherNon2xx) || 'none'}: ${verdict(only503)}`,
     `  hardened 500s: ${h.count500} (must be 0): ${verdict(no500)}; client timeouts (> ${CLIENT_TIMEOUT_MS / 1000} s, dropped or unanswered): ${h.clientTimeouts} (must be 0): ${verdict(noTimeouts)}`,
-    `  hardened non-2xx by code (count, p99 ms): ${codeLine(h.codes) || 'none'}`,
+    `  hardened non-2xx by code (count, p99 and slowest ms): ${groupsLine(h.codes) || 'none'}`,
+    `  hardened by workload class and answer (count, p99 and slowest ms): ${groupsLine(h.byTag) || 'none'}`,
     ...[['hardened', h] as const, ...(pre ? [['pre-incident', pre] as const] : [])].map(
       ([name, s]) =>
         `  ${name}, the workers' own clock (request read to answer, warm-up included): ${serverLine('503', s.server.rejected)}; ${serverLine('2xx', s.server.ok)}`,

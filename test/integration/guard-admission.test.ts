@@ -233,6 +233,49 @@ test('while critical queries run, the heavy class gets only its budget of databa
   assert.ok(criticalOk > 50, `critical kept running (${criticalOk})`);
 });
 
+test('beside critical work, a heavy query its spent budget cannot pay for before its deadline is refused on arrival; one with time enough waits and runs', async () => {
+  const db = guard({ poolSize: 4, limit: { minLimit: 4 }, heavyTimeBudgetMsPerSecond: 200 });
+  await request(db, 'SELECT 1', 1_000, 'critical');
+  // One 300 ms heavy statement beside critical work: the 200 ms bucket ends 100 ms in debt, and a
+  // heavy admission is measured to hold about 300 ms.
+  await request(db, 'SELECT pg_sleep(0.3)', 2_000, 'heavy');
+  await request(db, 'SELECT 1', 1_000, 'critical');
+  const started = Date.now();
+  const hopeless = await request(db, 'SELECT 1', 500, 'heavy').then(
+    () => 'ran',
+    (err: unknown) => codeOf(err),
+  );
+  const hopelessMs = Date.now() - started;
+  assert.equal(hopeless, 'DATA_ERR_OVERLOADED');
+  // Paying back the debt and one hold takes (100 + 300) / 0.2 = 2 s: refused at once, not at 500 ms.
+  assert.ok(hopelessMs < 100, `refused after ${hopelessMs} ms`);
+  const patient = await request(db, 'SELECT 1 AS one', 3_000, 'heavy');
+  assert.deepEqual(patient.rows, [{ one: 1 }]);
+});
+
+test("beside critical work, a heavy request's later statement is not held back for the budget its first one spent; the next heavy request is", async () => {
+  const db = guard({ poolSize: 4, limit: { minLimit: 4 }, heavyTimeBudgetMsPerSecond: 200 });
+  await request(db, 'SELECT 1', 1_000, 'critical');
+  const laterMs = await runWithRequestContext(
+    { deadline: Date.now() + 2_000, queryClass: 'heavy' },
+    async () => {
+      // 300 ms against a 200 ms bucket: 100 ms in debt, half a second of refill at 200 ms a second.
+      await db.query('SELECT pg_sleep(0.3)');
+      const started = Date.now();
+      const { rows } = await db.query('SELECT 2 AS two');
+      assert.deepEqual(rows, [{ two: 2 }]);
+      return Date.now() - started;
+    },
+  );
+  assert.ok(laterMs < 100, `the request's second statement waited ${laterMs} ms`);
+  await request(db, 'SELECT 1', 1_000, 'critical');
+  const started = Date.now();
+  const { rows } = await request(db, 'SELECT 3 AS three', 3_000, 'heavy');
+  assert.deepEqual(rows, [{ three: 3 }]);
+  const nextMs = Date.now() - started;
+  assert.ok(nextMs >= 300, `a new heavy request waited for the refill: ${nextMs} ms`);
+});
+
 test('alternating critical and heavy requests on one connection change its statement_timeout once, not at every switch', async () => {
   const sent: string[] = [];
   let statements = 0;

@@ -27,8 +27,9 @@ export interface AdmissionQueueOptions<K extends string> {
   /**
    * Takes a slot for `key` when the limit and the bulkheads allow: 'full' when nothing is free,
    * 'class-full' when only this key must wait. `waiting(k)` counts who is queued, per key.
+   * `continuing`: the slot is for a request's later query (see `acquire`).
    */
-  tryTake(key: K, waiting: (key: K) => number): TakeResult;
+  tryTake(key: K, waiting: (key: K) => number, continuing: boolean): TakeResult;
   /** CoDel target delay (5 ms) and interval (100 ms). */
   targetMs?: number;
   intervalMs?: number;
@@ -68,6 +69,15 @@ export interface AdmissionQueueOptions<K extends string> {
 export interface DrainRate {
   slots: number;
   holdMs: number;
+  /**
+   * A budget of connection time the lane draws on besides its slots, when one binds it now: what it
+   * holds (ms, negative in debt) and how fast it refills (ms per ms). Every admission spends about a
+   * hold time of it, so the lane serves no faster than the budget pays for. That wait is held
+   * against the newcomer's deadline only: one the budget cannot pay for in time is refused on
+   * arrival instead of at its deadline, even in an empty lane. It is not held against the burst: a
+   * class waiting for its budget is the isolation working, not a queue to shed.
+   */
+  budget?: { balanceMs: number; refillPerMs: number };
 }
 
 export type TakeResult = 'taken' | 'class-full' | 'full';
@@ -161,11 +171,23 @@ export function createAdmissionQueue<K extends string>(options: AdmissionQueueOp
   };
   let total = 0;
 
-  /** Expected wait (ms) of a waiter with `ahead` others to be served before it; 0 when unknown. */
+  /** Expected wait (ms) for a slot of a waiter with `ahead` others to be served before it; 0 when unknown. */
   const expectedWait = (key: K, ahead: number): number => {
     const rate = options.drainRate?.(key);
     if (!rate || !(rate.holdMs > 0)) return 0;
     return ((ahead + 1) * rate.holdMs) / Math.max(1, rate.slots);
+  };
+
+  /**
+   * Expected wait (ms) for the lane's budget to pay for a waiter with `ahead` others before it: the
+   * ones ahead, and the one in service whose charge is still to come, each spend about a hold time
+   * of it, and admission needs a positive balance after that. 0 without a budget.
+   */
+  const budgetWait = (key: K, ahead: number): number => {
+    const rate = options.drainRate?.(key);
+    const budget = rate?.budget;
+    if (!rate || !budget || !(budget.refillPerMs > 0)) return 0;
+    return Math.max(0, (ahead + 1) * Math.max(0, rate.holdMs) - budget.balanceMs) / budget.refillPerMs;
   };
 
   /** How many waiters a lane can serve within `ms`, at its measured pace (infinite when unknown). */
@@ -260,9 +282,10 @@ export function createAdmissionQueue<K extends string>(options: AdmissionQueueOp
       if (sizeOf(lane) === 0) continue;
       refresh(lane, now);
       for (let w = nextOf(lane); w; w = nextOf(lane)) {
-        const result = tryTake(w.key, waiting);
+        const result = tryTake(w.key, waiting, w.list === lane.continuing);
         if (result === 'full') full = true;
-        // Everyone in a lane has the same key: if one cannot go, none can.
+        // Everyone in a lane has the same key: if one cannot go, none behind it can (a request's
+        // later queries come first, and nothing holds them back that does not hold back the rest).
         if (result !== 'taken') break;
         const oldest = oldestWait(lane, now) ?? 0;
         unlink(w);
@@ -280,11 +303,11 @@ export function createAdmissionQueue<K extends string>(options: AdmissionQueueOp
   const decide = (key: K, lane: Lane<K>, deadline: number, now: number) => {
     const left = deadline - reserveMs - now;
     if (left <= 0) return 'deadline' as const;
-    if (sizeOf(lane) === 0) return undefined;
+    if (sizeOf(lane) === 0) return budgetWait(key, 0) > left ? ('deadline' as const) : undefined;
     if (total >= maxWaiters) return 'full' as const;
     const ahead = lane.overloaded ? lane.continuing.length + lane.promised.length : sizeOf(lane);
     const wait = expectedWait(key, ahead);
-    if (wait > left) return 'deadline' as const;
+    if (Math.max(wait, budgetWait(key, ahead)) > left) return 'deadline' as const;
     if (lane.overloaded) return ahead >= servableWithin(key, sloughMs) ? ('shed' as const) : undefined;
     return wait > burstMs ? ('shed' as const) : undefined;
   };
@@ -317,7 +340,7 @@ export function createAdmissionQueue<K extends string>(options: AdmissionQueueOp
       if (signal?.aborted) return refuse('aborted');
       if (deadline - reserveMs <= now) return refuse('deadline');
       // Fast path: nobody of this key queued, a slot free. Recorded as a zero delay: the lane was empty.
-      if (sizeOf(lane) === 0 && tryTake(key, waiting) === 'taken') {
+      if (sizeOf(lane) === 0 && tryTake(key, waiting, continuing) === 'taken') {
         lane.codel.observe(0, now);
         return Promise.resolve({ ok: true, waitedMs: 0 });
       }
