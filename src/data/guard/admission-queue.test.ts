@@ -14,27 +14,16 @@ function setup(
     sloughMs?: number;
     burstMs?: number;
     holdMs?: number;
-    /** Lane a's time budget (read at every decision, so a test may change it). */
-    budget?: { balanceMs: number; refillPerMs: number };
   } = {},
 ) {
   const clock = createManualClock(1_000);
   let used = 0;
   const blocked = new Set<K>();
-  const { budget, ...queueOptions } = options;
   const queue = createAdmissionQueue<K>({
     clock,
     keys: ['a', 'b'],
-    ...queueOptions,
-    ...(options.holdMs !== undefined
-      ? {
-          drainRate: (key: K) => ({
-            slots,
-            holdMs: options.holdMs ?? 0,
-            ...(key === 'a' && budget ? { budget } : {}),
-          }),
-        }
-      : {}),
+    ...options,
+    ...(options.holdMs !== undefined ? { drainRate: () => ({ slots, holdMs: options.holdMs ?? 0 }) } : {}),
     tryTake: (key) => {
       if (used >= slots) return 'full';
       if (blocked.has(key)) return 'class-full';
@@ -331,35 +320,6 @@ test('a newcomer the lane cannot serve before its deadline is refused on arrival
   assert.deepEqual(s.outcomes.get('hopeless'), { ok: false, reason: 'deadline', waitedMs: 0 });
   assert.equal(s.outcomes.has('patient'), false, 'a newcomer with time enough still queues');
   assert.equal(s.queue.waiting('a'), 3);
-});
-
-test("a newcomer the lane's time budget cannot pay for before its deadline is refused on arrival, even in an empty lane", async () => {
-  // Lane a is shut (over its budget: 'class-full'), 200 ms in debt, refilling 0.5 ms per ms, each
-  // admission holding 20 ms: the first waiter can start once 220 ms are paid back, in 440 ms.
-  const s = setup(2, { holdMs: 20, budget: { balanceMs: -200, refillPerMs: 0.5 } });
-  s.blocked.add('a');
-  s.enter('short', 400);
-  s.enter('long', 1_000);
-  await settle();
-  assert.deepEqual(s.outcomes.get('short'), { ok: false, reason: 'deadline', waitedMs: 0 });
-  assert.equal(s.outcomes.has('long'), false, 'a wait past the 100 ms burst is not shed for the budget');
-  // Behind it the next pays for two holds: (40 + 200) / 0.5 = 480 ms.
-  s.enter('behind-short', 470);
-  s.enter('behind-long', 500);
-  await settle();
-  assert.deepEqual(s.outcomes.get('behind-short'), { ok: false, reason: 'deadline', waitedMs: 0 });
-  assert.equal(s.outcomes.has('behind-long'), false);
-  assert.equal(s.queue.waiting('a'), 2);
-  // The budget is lane a's alone: lane b, as shut and as empty, lets the same short deadline wait.
-  s.blocked.add('b');
-  s.enter('b-short', 400, 'b');
-  await settle();
-  assert.equal(s.outcomes.has('b-short'), false);
-  // Once the lane opens, those let in are served in arrival order.
-  s.blocked.delete('a');
-  s.queue.drain();
-  await settle();
-  assert.deepEqual(s.order, ['long', 'behind-long']);
 });
 
 test('without a measured pace the queue predicts nothing and a short deadline still queues', async () => {

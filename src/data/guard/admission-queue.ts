@@ -69,15 +69,6 @@ export interface AdmissionQueueOptions<K extends string> {
 export interface DrainRate {
   slots: number;
   holdMs: number;
-  /**
-   * A budget of connection time the lane draws on besides its slots, when one binds it now: what it
-   * holds (ms, negative in debt) and how fast it refills (ms per ms). Every admission spends about a
-   * hold time of it, so the lane serves no faster than the budget pays for. That wait is held
-   * against the newcomer's deadline only: one the budget cannot pay for in time is refused on
-   * arrival instead of at its deadline, even in an empty lane. It is not held against the burst: a
-   * class waiting for its budget is the isolation working, not a queue to shed.
-   */
-  budget?: { balanceMs: number; refillPerMs: number };
 }
 
 export type TakeResult = 'taken' | 'class-full' | 'full';
@@ -171,23 +162,11 @@ export function createAdmissionQueue<K extends string>(options: AdmissionQueueOp
   };
   let total = 0;
 
-  /** Expected wait (ms) for a slot of a waiter with `ahead` others to be served before it; 0 when unknown. */
+  /** Expected wait (ms) of a waiter with `ahead` others to be served before it; 0 when unknown. */
   const expectedWait = (key: K, ahead: number): number => {
     const rate = options.drainRate?.(key);
     if (!rate || !(rate.holdMs > 0)) return 0;
     return ((ahead + 1) * rate.holdMs) / Math.max(1, rate.slots);
-  };
-
-  /**
-   * Expected wait (ms) for the lane's budget to pay for a waiter with `ahead` others before it: the
-   * ones ahead, and the one in service whose charge is still to come, each spend about a hold time
-   * of it, and admission needs a positive balance after that. 0 without a budget.
-   */
-  const budgetWait = (key: K, ahead: number): number => {
-    const rate = options.drainRate?.(key);
-    const budget = rate?.budget;
-    if (!rate || !budget || !(budget.refillPerMs > 0)) return 0;
-    return Math.max(0, (ahead + 1) * Math.max(0, rate.holdMs) - budget.balanceMs) / budget.refillPerMs;
   };
 
   /** How many waiters a lane can serve within `ms`, at its measured pace (infinite when unknown). */
@@ -303,11 +282,11 @@ export function createAdmissionQueue<K extends string>(options: AdmissionQueueOp
   const decide = (key: K, lane: Lane<K>, deadline: number, now: number) => {
     const left = deadline - reserveMs - now;
     if (left <= 0) return 'deadline' as const;
-    if (sizeOf(lane) === 0) return budgetWait(key, 0) > left ? ('deadline' as const) : undefined;
+    if (sizeOf(lane) === 0) return undefined;
     if (total >= maxWaiters) return 'full' as const;
     const ahead = lane.overloaded ? lane.continuing.length + lane.promised.length : sizeOf(lane);
     const wait = expectedWait(key, ahead);
-    if (Math.max(wait, budgetWait(key, ahead)) > left) return 'deadline' as const;
+    if (wait > left) return 'deadline' as const;
     if (lane.overloaded) return ahead >= servableWithin(key, sloughMs) ? ('shed' as const) : undefined;
     return wait > burstMs ? ('shed' as const) : undefined;
   };

@@ -3,12 +3,7 @@ import { BulwarkError } from '../../errors/index.js';
 import { type Db, type Queryable, translateDbError } from '../db.js';
 import { createPgPool, poolStatsOf } from '../pg-pool.js';
 import { type AdaptiveLimitOptions, createAdaptiveLimit } from './adaptive-limit.js';
-import {
-  type AdmissionQueueOptions,
-  createAdmissionQueue,
-  type DrainRate,
-  type RejectionReason,
-} from './admission-queue.js';
+import { type AdmissionQueueOptions, createAdmissionQueue, type RejectionReason } from './admission-queue.js';
 import { type CancelBackend, createBackendCanceller } from './backend-canceller.js';
 import { createBulkheads } from './bulkheads.js';
 import { type Clock, systemClock, type TimerHandle } from './clock.js';
@@ -199,19 +194,11 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
     keys: QUERY_CLASSES,
     reserveMs: 1,
     ...options.queue,
-    // A class drains through the slots its share gives it when others are about, and heavy, beside
-    // critical work, no faster than its time budget refills.
-    drainRate: (key) => {
-      const rate: DrainRate = {
-        slots: Math.max(1, Math.floor(policies[key].share * limit.limit)),
-        holdMs: holds.mean(key),
-      };
-      if (key !== 'heavy' || !heavyBudget || !criticalActive(clock.now())) return rate;
-      return {
-        ...rate,
-        budget: { balanceMs: heavyBudget.balance(clock.now()), refillPerMs: heavyBudget.refillPerMs },
-      };
-    },
+    // A class drains through the slots its share gives it when others are about.
+    drainRate: (key) => ({
+      slots: Math.max(1, Math.floor(policies[key].share * limit.limit)),
+      holdMs: holds.mean(key),
+    }),
     tryTake: (key, waiting, continuing) => {
       // A request's later statements (a listing's rows after its page of ids) are not held back for
       // the budget: the request has spent its share already, and waiting for a refill would hold

@@ -10,8 +10,6 @@
  * connection-seconds per second caps its CPU, whatever its queries cost.
  */
 export interface TimeBudget {
-  /** How fast the bucket refills: ms of connection time per ms of wall time. */
-  readonly refillPerMs: number;
   /** True while the bucket holds time; false while it is empty or in debt. */
   available(now: number): boolean;
   charge(ms: number, now: number): void;
@@ -39,7 +37,6 @@ export function createTimeBudget(options: TimeBudgetOptions): TimeBudget {
     at = Math.max(at, now);
   };
   return {
-    refillPerMs: rate,
     available(now) {
       refill(now);
       return tokens > 0;
