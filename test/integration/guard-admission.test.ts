@@ -137,6 +137,24 @@ test('a critical burst is served ahead of queued heavy work once heavy is past i
   await Promise.all(heavy);
 });
 
+test('a critical queue that never empties still lets a heavy request through at the next free slot, not at its deadline', async () => {
+  // CoDel kept out of the way, as above: the critical backlog must stay queued, not be shed.
+  const db = guard({ poolSize: 3, limit: { minLimit: 3 }, queue: { targetMs: 1_000, intervalMs: 5_000 } });
+  // 60 critical queries of 50 ms on three slots: about a second of backlog, longer than heavy's budget.
+  const critical = Array.from({ length: 60 }, () => request(db, 'SELECT pg_sleep(0.05)', 5_000, 'critical'));
+  await until(() => db.stats().classes.critical.inflight === 3);
+  const started = Date.now();
+  const heavy = await request(db, 'SELECT 2 AS two', 500, 'heavy').catch(codeOf);
+  const elapsed = Date.now() - started;
+  // Served at the first slot critical gives back (about 50 ms), ahead of the rest of its backlog.
+  assert.deepEqual(typeof heavy === 'string' ? heavy : heavy.rows, [{ two: 2 }]);
+  assert.ok(elapsed < 250, `the heavy request waited ${elapsed} ms`);
+  // The critical backlog all ran: the slot heavy was owed cost it no query.
+  const done = await Promise.all(critical);
+  assert.equal(done.length, 60);
+  assert.ok(done.every((r) => r.rowCount === 1));
+});
+
 test('two hundred concurrent queries on a pool of two all settle by their deadlines, as results or overload errors', async () => {
   const db = guard({ poolSize: 2 });
   // Both connections open first: this is about the queue, not about how fast a busy machine connects.

@@ -48,9 +48,43 @@ test('a class at its share borrows idle slots when nobody else waits, leaving a 
   assert.equal(decide('heavy', { heavy: 7 }), 'class-full');
 });
 
-test('critical may use every slot', () => {
-  assert.equal(decide('critical', { critical: 9 }, waitingOnly('heavy')), 'ok');
-  assert.equal(decide('critical', { critical: 7, heavy: 2 }, waitingOnly('heavy', 'background')), 'ok');
+test('critical may use every slot that no waiting class without one is owed', () => {
+  assert.equal(decide('critical', { critical: 9 }), 'ok');
+  assert.equal(decide('critical', { critical: 8 }, waitingOnly('heavy')), 'ok');
+  assert.equal(decide('critical', { critical: 6, heavy: 2 }, waitingOnly('heavy', 'background')), 'ok');
+  // The last free slot is background's, which holds none; heavy holds two and is owed nothing.
+  assert.equal(
+    decide('critical', { critical: 7, heavy: 2 }, waitingOnly('heavy', 'background')),
+    'class-full',
+  );
+  // Heavy holds none and waits: the last free slot is kept for it.
+  assert.equal(decide('critical', { critical: 9 }, waitingOnly('heavy')), 'class-full');
+  // Heavy holds one already: nothing is owed to it.
+  assert.equal(decide('critical', { critical: 8, heavy: 1 }, waitingOnly('heavy')), 'ok');
+  // One slot free, two classes owed one each.
+  assert.equal(decide('critical', { critical: 8 }, waitingOnly('heavy', 'background')), 'class-full');
+});
+
+test('a class holding no slot takes a free one whoever else is owed', () => {
+  assert.equal(decide('critical', { heavy: 5, background: 4 }, waitingOnly('heavy', 'background')), 'ok');
+  assert.equal(decide('heavy', { critical: 9 }, waitingOnly('critical', 'background')), 'ok');
+});
+
+test('a critical queue that never empties leaves heavy one slot, and only one', () => {
+  const heads = createBulkheads({ shares });
+  const bothWait = waitingOnly('critical', 'heavy');
+  // Limit 3, both lanes waiting, critical served first as the admission queue does.
+  assert.equal(heads.tryTake('critical', 3, bothWait), 'taken');
+  assert.equal(heads.tryTake('critical', 3, bothWait), 'taken');
+  assert.equal(heads.tryTake('critical', 3, bothWait), 'class-full');
+  assert.equal(heads.tryTake('heavy', 3, bothWait), 'taken');
+  // A critical slot freed goes back to critical: heavy holds its one.
+  heads.release('critical');
+  assert.equal(heads.tryTake('critical', 3, bothWait), 'taken');
+  heads.release('heavy');
+  assert.equal(heads.tryTake('critical', 3, bothWait), 'class-full');
+  assert.equal(heads.tryTake('heavy', 3, bothWait), 'taken');
+  assert.deepEqual([heads.inflight('critical'), heads.inflight('heavy'), heads.total], [2, 1, 3]);
 });
 
 test('heavy queries saturating their share leave room for a critical one', () => {

@@ -189,22 +189,32 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
     return true;
   };
   const holds = createHoldTimes(QUERY_CLASSES);
+  /**
+   * The slots a class drains through now, for the queue's estimate of a newcomer's wait. A class gets
+   * its share, less one slot for each lower class waiting (see bulkheads.ts: no waiting class is
+   * starved); behind a higher class that is waiting too, it gets the one slot it is owed.
+   */
+  const slotsUnderContention = (key: QueryClass): number => {
+    const rank = QUERY_CLASSES.indexOf(key);
+    const waitingAt = (k: QueryClass) => queue.waiting(k) > 0;
+    if (QUERY_CLASSES.slice(0, rank).some(waitingAt)) return 1;
+    const share = Math.floor(policies[key].share * limit.limit);
+    return Math.max(1, Math.min(share, limit.limit - QUERY_CLASSES.slice(rank + 1).filter(waitingAt).length));
+  };
   const queue = createAdmissionQueue<QueryClass>({
     clock,
     keys: QUERY_CLASSES,
     reserveMs: 1,
     ...options.queue,
-    // A class drains through the slots its share gives it when others are about.
-    drainRate: (key) => ({
-      slots: Math.max(1, Math.floor(policies[key].share * limit.limit)),
-      holdMs: holds.mean(key),
-    }),
+    drainRate: (key) => ({ slots: slotsUnderContention(key), holdMs: holds.mean(key) }),
     tryTake: (key, waiting, continuing) => {
       // A request's later statements (a listing's rows after its page of ids) are not held back for
       // the budget: the request has spent its share already, and waiting for a refill would hold
       // it to its deadline. They are charged all the same, so the next newcomers wait longer.
       if (key === 'heavy' && !continuing && heavyOverBudget()) return 'class-full';
-      const taken = bulkheads.tryTake(key, limit.limit, waiting);
+      // Heavy waiters held back by the budget are owed no slot: it would stay idle until the refill.
+      const canTake = (k: QueryClass) => (k === 'heavy' && heavyOverBudget() ? 0 : waiting(k));
+      const taken = bulkheads.tryTake(key, limit.limit, canTake);
       if (taken === 'taken' && key === 'critical') lastCriticalAt = clock.now();
       return taken;
     },
