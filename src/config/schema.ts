@@ -101,6 +101,13 @@ export const ConfigSchema = Type.Object(
           description:
             "Fraction of the database's cores that listings and the feed may keep busy while critical queries run (0: no time cap, slots only).",
         }),
+        heavyCpuShareOverloaded: Type.Number({
+          default: 0.25,
+          minimum: 0.01,
+          maximum: 1,
+          description:
+            'The same fraction while critical requests are being refused (their queue stands), so that heavy yields more of the database to them; unused when guard.heavyCpuShare is 0.',
+        }),
         backgroundShare: Type.Number({
           default: 0.2,
           minimum: 0.05,

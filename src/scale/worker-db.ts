@@ -78,6 +78,9 @@ export function createWorkerData(config: Readonly<Config>, options: WorkerDataOp
   };
   const observe = options.observe ?? {};
   const onConnectionUse = observe.onConnectionUse ? { onConnectionUse: observe.onConnectionUse } : {};
+  // This worker's part of the database's cores (the stack's pool is sized on the same count).
+  const heavyMsPerSecond = (share: number) =>
+    (1000 * share * availableParallelism()) / Math.max(1, config.workers);
   const guard =
     config.profile === 'pre-incident'
       ? undefined
@@ -95,9 +98,8 @@ export function createWorkerData(config: Readonly<Config>, options: WorkerDataOp
           },
           queue: guardQueueOptions(config.guard),
           defaultTimeoutMs: config.guard.requestBudgetMs,
-          // This worker's part of the database's cores (the stack's pool is sized on the same count).
-          heavyTimeBudgetMsPerSecond:
-            (1000 * config.guard.heavyCpuShare * availableParallelism()) / Math.max(1, config.workers),
+          heavyTimeBudgetMsPerSecond: heavyMsPerSecond(config.guard.heavyCpuShare),
+          heavyTimeBudgetOverloadedMsPerSecond: heavyMsPerSecond(config.guard.heavyCpuShareOverloaded),
           ...(options.workerLagMs ? { workerLagMs: options.workerLagMs } : {}),
           onQuery,
           ...onConnectionUse,

@@ -251,6 +251,45 @@ test('while critical queries run, the heavy class gets only its budget of databa
   assert.ok(criticalOk > 50, `critical kept running (${criticalOk})`);
 });
 
+test("while critical requests are refused (their queue stands), the heavy class's budget runs at its overloaded rate", async () => {
+  /** Heavy queries of 50 ms served in 3 s beside a critical queue that stands all along. */
+  const heavyBesideStandingCritical = async (overloadedRate: number) => {
+    const db = guard({
+      poolSize: 3,
+      limit: { minLimit: 3 },
+      heavyTimeBudgetMsPerSecond: 600,
+      heavyTimeBudgetOverloadedMsPerSecond: overloadedRate,
+    });
+    const end = Date.now() + 3_000;
+    let lifoSeen = 0;
+    const loop = async (sql: string, queryClass: QueryClass, count: () => void) => {
+      while (Date.now() < end) {
+        try {
+          await request(db, sql, 1_000, queryClass);
+          count();
+        } catch (err) {
+          assert.ok(err instanceof BulwarkError && err.code === 'DATA_ERR_OVERLOADED', String(err));
+          await new Promise((r) => setTimeout(r, 2));
+        }
+        if (db.stats().classes.critical.mode === 'lifo') lifoSeen++;
+      }
+    };
+    let heavy = 0;
+    await Promise.all([
+      ...Array.from({ length: 12 }, () => loop('SELECT pg_sleep(0.02)', 'critical', () => {})),
+      ...Array.from({ length: 4 }, () => loop('SELECT pg_sleep(0.05)', 'heavy', () => heavy++)),
+    ]);
+    assert.ok(lifoSeen > 0, 'the critical queue stood');
+    return heavy;
+  };
+  // 3 s at 600 ms a second plus the 600 ms burst allows about 48; at 100 ms a second, about 18.
+  const same = await heavyBesideStandingCritical(600);
+  const yielding = await heavyBesideStandingCritical(100);
+  assert.ok(same >= 30, `at the same rate heavy ran ${same} queries of 50 ms`);
+  assert.ok(yielding <= 26, `at the overloaded rate heavy ran ${yielding} queries of 50 ms`);
+  assert.ok(yielding >= 6, `heavy still progressed at the overloaded rate (${yielding})`);
+});
+
 test("beside critical work, a heavy request's later statement is not held back for the budget its first one spent; the next heavy request is", async () => {
   const db = guard({ poolSize: 4, limit: { minLimit: 4 }, heavyTimeBudgetMsPerSecond: 200 });
   await request(db, 'SELECT 1', 1_000, 'critical');

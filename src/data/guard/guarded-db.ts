@@ -77,6 +77,12 @@ export interface GuardedDbOptions {
    * time-budget.ts for why time rather than slots. Absent: heavy is bounded by its slot share only.
    */
   heavyTimeBudgetMsPerSecond?: number;
+  /**
+   * The heavy budget's rate while the critical lane's queue stands (critical requests are being
+   * refused): then every millisecond heavy holds a connection is one a refused critical request
+   * could have used. Absent: the same as `heavyTimeBudgetMsPerSecond`.
+   */
+  heavyTimeBudgetOverloadedMsPerSecond?: number;
   /** How long after its last admission the critical class still counts as active (1 s). */
   criticalActiveMs?: number;
   /** Told how long each checkout held its connection, for telemetry. */
@@ -176,10 +182,17 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
   // Heavy waits for its budget only while critical work is about: alone, it may use the database.
   const criticalActive = (now: number) =>
     now - lastCriticalAt < criticalActiveMs || queue.waiting('critical') > 0;
+  const heavyRate = options.heavyTimeBudgetMsPerSecond ?? 0;
+  const heavyOverloadedRate = options.heavyTimeBudgetOverloadedMsPerSecond ?? heavyRate;
+  // The rate follows the critical lane's regime as of its last event.
+  const heavyBudgetNow = (now: number) => {
+    heavyBudget?.setRate(queue.mode('critical') === 'lifo' ? heavyOverloadedRate : heavyRate, now);
+    return heavyBudget;
+  };
   const heavyOverBudget = (): boolean => {
     if (!heavyBudget) return false;
     const now = clock.now();
-    if (!criticalActive(now) || heavyBudget.available(now)) return false;
+    if (!criticalActive(now) || heavyBudgetNow(now)?.available(now)) return false;
     if (budgetTimer === undefined) {
       budgetTimer = clock.setTimer(() => {
         budgetTimer = undefined;
@@ -289,7 +302,7 @@ export function createGuardedDb(options: GuardedDbOptions): GuardedDb {
       onStatement(durationMs, outcome) {
         // Charged only beside critical work: time heavy used alone took nothing from anyone.
         if (ctx.queryClass === 'heavy' && heavyBudget && criticalActive(clock.now())) {
-          heavyBudget.charge(durationMs, clock.now());
+          heavyBudgetNow(clock.now())?.charge(durationMs, clock.now());
         }
         if (outcome === 'aborted') return; // a client leaving says nothing about the database
         emit({ type: 'query', queryClass: ctx.queryClass, durationMs, ok: outcome === 'ok' });

@@ -35,3 +35,16 @@ test('debt is bounded by one burst, so statements that ran long together cannot 
   assert.equal(budget.balance(0), -200);
   assert.equal(budget.refillDelay(0), 1_001);
 });
+
+test('a new rate applies from the moment it is set: what accrued before keeps the old rate', () => {
+  const budget = createTimeBudget({ msPerSecond: 500, start: 0 });
+  budget.charge(1_000, 0); // 500 ms in debt
+  budget.setRate(250, 400); // 400 ms at 0.5: 200 back, 300 still owed
+  assert.equal(budget.balance(400), -300);
+  assert.equal(budget.refillDelay(400), 1_201); // 300 ms at 0.25 ms per ms, then a little more
+  budget.setRate(500, 800); // 400 ms at 0.25: 100 back
+  assert.equal(budget.balance(800), -200);
+  assert.equal(budget.balance(1_200), 0);
+  // The burst is the configured one whatever the rate.
+  assert.equal(budget.balance(60_000), 500);
+});

@@ -17,6 +17,8 @@ export interface TimeBudget {
   refillDelay(now: number): number;
   /** Current balance in ms (negative in debt), for stats. */
   balance(now: number): number;
+  /** Refills at `msPerSecond` from `now` on (what accrued before at the old rate); the burst stays. */
+  setRate(msPerSecond: number, now: number): void;
 }
 
 export interface TimeBudgetOptions {
@@ -28,7 +30,8 @@ export interface TimeBudgetOptions {
 }
 
 export function createTimeBudget(options: TimeBudgetOptions): TimeBudget {
-  const rate = Math.max(1e-6, options.msPerSecond) / 1000;
+  const perMs = (msPerSecond: number) => Math.max(1e-6, msPerSecond) / 1000;
+  let rate = perMs(options.msPerSecond);
   const burst = options.burstMs ?? options.msPerSecond;
   let tokens = burst;
   let at = options.start;
@@ -54,6 +57,10 @@ export function createTimeBudget(options: TimeBudgetOptions): TimeBudget {
     balance(now) {
       refill(now);
       return tokens;
+    },
+    setRate(msPerSecond, now) {
+      refill(now);
+      rate = perMs(msPerSecond);
     },
   };
 }
